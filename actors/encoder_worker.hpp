@@ -1,0 +1,20 @@
+// An encoder worker: encodes one segment at a time with libavcodec and replies with the encoded
+// packets and statistics. Runs detached (its own thread): an encode blocks for seconds and
+// must not starve CAF's scheduler. Sends (progress_atom, name, segment, frames) to `observer`
+// while encoding. An encode in progress stops with an error once `cancel` is set.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include <caf/fwd.hpp>
+
+namespace pvenc::actors {
+
+// `name` identifies the worker in reports ("local/0").
+caf::actor spawn_encoder_worker(caf::actor_system& system, std::string name,
+                                const caf::actor& observer,
+                                std::shared_ptr<std::atomic<bool>> cancel);
+
+}  // namespace pvenc::actors

@@ -1,0 +1,42 @@
+// Runs one job in this process: starts the actor system and the actors, drives the phases
+// (analyzing, segmenting, encoding, muxing) and returns everything the report needs.
+#pragma once
+
+#include <string>
+
+#include "actors/messages.hpp"
+#include "actors/progress.hpp"
+#include "config/job.hpp"
+
+namespace pvenc::actors {
+
+// Exit codes of `pvenc-node run` (documented in README.md).
+enum exit_code : int {
+  exit_ok = 0,
+  exit_failed = 1,      // a failure during the work (a segment failed every attempt, I/O, ...)
+  exit_bad_input = 2,   // a bad job or input found before any work started
+};
+
+struct run_options {
+  progress_style progress = progress_style::bar;
+  int workers_override = 0;  // --workers, 0: the job's
+};
+
+struct job_outcome {
+  int exit_code = exit_failed;
+  std::string error;            // one line, empty on success
+  codecs::media_info input;
+  segment_plan plan;
+  job_summary summary;
+  mux_result mux;
+  codecs::video_encode_settings settings;  // as used for first attempts
+  int workers = 0;
+  double elapsed_s = 0;
+};
+
+job_outcome run_job(const config::job& job, const run_options& options);
+
+// The video settings a job asks for (before any retry lowers them).
+codecs::video_encode_settings video_settings_of(const config::job& job);
+
+}  // namespace pvenc::actors

@@ -1,0 +1,106 @@
+// Plain message structs of pvenc's actors (the media structs come from codecs/). Everything here
+// is serializable (see protocol.hpp) so the same messages can cross nodes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "codecs/encode_settings.hpp"
+#include "codecs/media_info.hpp"
+#include "codecs/segment_encoder.hpp"
+
+namespace pvenc::actors {
+
+// One segment of the plan: an independently decodable range of source packets.
+struct segment_spec {
+  int id = 0;                      // position in the file, 0-based
+  std::int64_t first_packet = 0;   // index into media_info::video.packets (decode order)
+  std::int64_t packet_count = 0;
+  std::int64_t start_frame = 0;    // presentation-order frame index, inclusive
+  std::int64_t end_frame = 0;      // exclusive
+  std::int64_t start_pts = 0;      // source time base
+  std::int64_t end_pts = 0;        // exclusive: the next segment's start, or the video's end
+  std::int64_t source_bytes = 0;
+  double start_s = 0;
+  double duration_s = 0;
+};
+
+struct segment_plan {
+  std::vector<segment_spec> segments;  // in file order
+  std::vector<int> queue_order;        // ids in the order to hand them out
+};
+
+// The analyzer's answer.
+struct analysis_result {
+  bool ok = false;
+  std::string error;
+  codecs::media_info info;
+};
+
+// A worker's answer for one encode attempt.
+struct segment_outcome {
+  int segment_id = 0;
+  int attempt = 1;                  // 1-based
+  bool ok = false;
+  std::string error;
+  std::string worker;               // "local/0"
+  double encode_s = 0;
+  codecs::encoded_video video;      // valid when ok
+};
+
+// One attempt as the report shows it.
+struct attempt_record {
+  int attempt = 1;
+  std::string worker;
+  int crf = 0;                      // or -1 in bitrate mode
+  std::int64_t bitrate = 0;
+  bool ok = false;
+  std::string error;
+  double encode_s = 0;
+};
+
+struct segment_report {
+  segment_spec spec;
+  std::vector<attempt_record> attempts;
+  std::int64_t bytes = 0;
+  std::int64_t frames = 0;          // frames the encoder produced
+};
+
+struct worker_report {
+  std::string id;
+  std::int64_t frames = 0;
+  double busy_s = 0;
+};
+
+// What the supervisor reports when the video is done (or failed).
+struct job_summary {
+  bool ok = false;
+  std::string error;
+  std::vector<segment_report> segments;
+  std::vector<worker_report> workers;
+  std::string encoder;              // the libavcodec encoder used
+  int retries = 0;
+};
+
+// What the muxer reports when the file is complete.
+struct mux_result {
+  bool ok = false;
+  std::string error;
+  std::int64_t video_packets = 0;
+  std::int64_t audio_packets = 0;
+  std::int64_t bytes = 0;
+};
+
+// Progress as the supervisor sees it; the progress actor renders it.
+struct progress_update {
+  std::int64_t frames_done = 0;
+  std::int64_t frames_total = 0;
+  int segments_done = 0;
+  int segments_total = 0;
+  int workers_busy = 0;
+  int workers_total = 0;
+  int retries = 0;
+};
+
+}  // namespace pvenc::actors

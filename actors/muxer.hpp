@@ -1,0 +1,23 @@
+// The muxer: writes the output container as segments complete, in file order, interleaved
+// with the audio track. Writes under a temporary name; renames only when the whole file is
+// complete. Receives (video_atom, segment_outcome) in any order, the audio encoder's messages,
+// (finish_atom) -> mux_result once everything is written, (abort_atom) to give up (the partial
+// file is deleted). Runs detached (file I/O).
+#pragma once
+
+#include <string>
+
+#include <caf/fwd.hpp>
+
+namespace pvenc::actors {
+
+struct muxer_options {
+  std::string output_path;
+  std::string container;     // libavformat muxer name
+  int segment_count = 0;
+  bool expect_audio = false;
+};
+
+caf::actor spawn_muxer(caf::actor_system& system, muxer_options options);
+
+}  // namespace pvenc::actors

@@ -1,0 +1,177 @@
+// The protocol of pvenc's actors: atoms, the handlers each actor offers, serialization of every
+// message type, and the one function that registers them with CAF.
+//
+// Hub, not mesh: workers, segmenter and muxer talk to the retry supervisor; the job runner
+// talks to the analyzer and the supervisor.
+//
+//   analyzer         (analyze_atom, std::string path)                  -> analysis_result
+//   segmenter        (plan_atom, media_info, double dur, double min)    -> segment_plan
+//                    (read_atom, segment_spec)                          -> segment_source
+//   encoder_worker   (encode_atom, caf::message{segment_source},
+//                     video_encode_settings, int attempt, bool fail)    -> segment_outcome
+//                    worker sends (progress_atom, std::string worker, int segment, int64 frames)
+//                    to the supervisor while encoding
+//   retry_supervisor (start_atom)                                       -> job_summary (when done)
+//   audio_encoder    sends to the muxer: (audio_atom, stream_params), (audio_atom,
+//                    std::vector<media_packet>), (audio_atom, done_atom, std::string error)
+//   muxer            (video_atom, segment_outcome)       a finished segment, any order
+//                    (finish_atom, int segment_count)    -> mux_result, once all is written
+//                    (abort_atom)                        drop everything, delete the partial file
+//   progress         (phase_atom, std::string phase), (progress_atom, progress_update),
+//                    (finish_atom) -> bool (after the last line is printed)
+//
+// The segment source travels wrapped in a caf::message so that a retry re-sends the same
+// reference-counted packets instead of copying them.
+#pragma once
+
+#include <caf/all.hpp>
+
+#include "actors/messages.hpp"
+
+namespace pvenc::actors {
+
+using analyze_atom = caf::atom_constant<caf::atom("analyze")>;
+using plan_atom = caf::atom_constant<caf::atom("plan")>;
+using read_atom = caf::atom_constant<caf::atom("read")>;
+using encode_atom = caf::atom_constant<caf::atom("encode")>;
+using progress_atom = caf::atom_constant<caf::atom("progress")>;
+using start_atom = caf::atom_constant<caf::atom("start")>;
+using audio_atom = caf::atom_constant<caf::atom("audio")>;
+using video_atom = caf::atom_constant<caf::atom("video")>;
+using done_atom = caf::atom_constant<caf::atom("done")>;
+using finish_atom = caf::atom_constant<caf::atom("finish")>;
+using abort_atom = caf::atom_constant<caf::atom("abort")>;
+using phase_atom = caf::atom_constant<caf::atom("phase")>;
+using tick_atom_ = caf::atom_constant<caf::atom("pv_tick")>;
+
+// Registers every message type of this header with `cfg`.
+void register_message_types(caf::actor_system_config& cfg);
+
+}  // namespace pvenc::actors
+
+namespace pvenc::codecs {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, rational& x) {
+  return f(caf::meta::type_name("rational"), x.num, x.den);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stream_params& x) {
+  return f(caf::meta::type_name("stream_params"), x.codec_type, x.codec_id, x.codec_tag,
+           x.extradata, x.time_base, x.bit_rate, x.profile, x.level, x.width, x.height, x.format,
+           x.sample_aspect_ratio, x.frame_rate, x.bits_per_coded_sample, x.bits_per_raw_sample,
+           x.field_order, x.color_range, x.color_primaries, x.color_trc, x.color_space,
+           x.chroma_location, x.video_delay, x.sample_rate, x.channels, x.channel_mask,
+           x.frame_size, x.block_align, x.initial_padding);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, media_packet& x) {
+  return f(caf::meta::type_name("media_packet"), x.pts, x.dts, x.duration, x.keyframe, x.data);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, packet_entry& x) {
+  return f(caf::meta::type_name("packet_entry"), x.pts, x.dts, x.duration, x.size, x.keyframe);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, video_info& x) {
+  return f(caf::meta::type_name("video_info"), x.stream_index, x.params, x.codec_name,
+           x.pixel_format, x.frame_count, x.frame_rate, x.variable_frame_rate, x.start_s,
+           x.duration_s, x.packets);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, audio_info& x) {
+  return f(caf::meta::type_name("audio_info"), x.stream_index, x.codec_name, x.sample_rate,
+           x.channels, x.start_s, x.duration_s);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, media_info& x) {
+  return f(caf::meta::type_name("media_info"), x.path, x.format_name, x.size_bytes, x.seekable,
+           x.duration_s, x.video, x.audio);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, video_encode_settings& x) {
+  return f(caf::meta::type_name("video_encode_settings"), x.codec, x.speed, x.use_crf, x.crf,
+           x.bitrate, x.width, x.height, x.frame_rate_num, x.frame_rate_den, x.threads, x.gpu);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, segment_source& x) {
+  return f(caf::meta::type_name("segment_source"), x.segment_id, x.video, x.packets,
+           x.origin_pts, x.end_pts, x.output_width, x.output_height);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, encoded_video& x) {
+  return f(caf::meta::type_name("encoded_video"), x.params, x.packets, x.encoder, x.frames,
+           x.bytes, x.corrupt_packets);
+}
+
+}  // namespace pvenc::codecs
+
+namespace pvenc::actors {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, segment_spec& x) {
+  return f(caf::meta::type_name("segment_spec"), x.id, x.first_packet, x.packet_count,
+           x.start_frame, x.end_frame, x.start_pts, x.end_pts, x.source_bytes, x.start_s,
+           x.duration_s);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, segment_plan& x) {
+  return f(caf::meta::type_name("segment_plan"), x.segments, x.queue_order);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, analysis_result& x) {
+  return f(caf::meta::type_name("analysis_result"), x.ok, x.error, x.info);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, segment_outcome& x) {
+  return f(caf::meta::type_name("segment_outcome"), x.segment_id, x.attempt, x.ok, x.error,
+           x.worker, x.encode_s, x.video);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, attempt_record& x) {
+  return f(caf::meta::type_name("attempt_record"), x.attempt, x.worker, x.crf, x.bitrate, x.ok,
+           x.error, x.encode_s);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, segment_report& x) {
+  return f(caf::meta::type_name("segment_report"), x.spec, x.attempts, x.bytes, x.frames);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, worker_report& x) {
+  return f(caf::meta::type_name("worker_report"), x.id, x.frames, x.busy_s);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_summary& x) {
+  return f(caf::meta::type_name("job_summary"), x.ok, x.error, x.segments, x.workers, x.encoder,
+           x.retries);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, mux_result& x) {
+  return f(caf::meta::type_name("mux_result"), x.ok, x.error, x.video_packets, x.audio_packets,
+           x.bytes);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, progress_update& x) {
+  return f(caf::meta::type_name("progress_update"), x.frames_done, x.frames_total,
+           x.segments_done, x.segments_total, x.workers_busy, x.workers_total, x.retries);
+}
+
+}  // namespace pvenc::actors

@@ -1,0 +1,54 @@
+// pvenc-node: the command line of pvenc. `run` encodes a job, `probe` describes a file,
+// `presets` lists the presets and the encoders of this FFmpeg build.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "apps/pvenc_node/commands.hpp"
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+int main(int argc, char** argv) {
+  CLI::App app{"pvenc-node: a parallel video encoder (segments encoded by actors, in parallel)"};
+  app.set_version_flag("--version", std::string("pvenc-node ") + PVENC_VERSION);
+  app.require_subcommand(1);
+  std::string log_level = "warn";
+  app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+  pvenc::app::run_args run;
+  auto* run_cmd = app.add_subcommand("run", "encode the job described in a TOML job file");
+  run_cmd->add_option("job", run.job_file, "the job file")->required();
+  run_cmd->add_option("--report", run.report_file, "write a JSON report to this file");
+  run_cmd->add_option("--progress", run.progress, "auto|bar|json|none (auto: bar on a terminal)")
+      ->check(CLI::IsMember({"auto", "bar", "json", "none"}));
+  run_cmd->add_option("--workers", run.workers, "encoder workers (overrides workers.count)")
+      ->check(CLI::Range(1, 256));
+  run_cmd->add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+  std::string probe_path;
+  auto* probe_cmd = app.add_subcommand("probe", "print the analyzer's findings on a file as JSON");
+  probe_cmd->add_option("file", probe_path, "a media file or lavfi:<graph>")->required();
+
+  auto* presets_cmd = app.add_subcommand("presets", "list presets and available encoders");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  auto logger = spdlog::stderr_color_mt("pvenc");
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_pattern("%^%l%$: %v");
+  av_log_set_level(log_level == "trace" || log_level == "debug" ? AV_LOG_INFO : AV_LOG_ERROR);
+
+  if (*run_cmd) return pvenc::app::run_command(run);
+  if (*probe_cmd) return pvenc::app::probe_command(probe_path);
+  if (*presets_cmd) return pvenc::app::presets_command();
+  return 2;
+}

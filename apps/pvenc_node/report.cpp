@@ -1,0 +1,121 @@
+#include "apps/pvenc_node/report.hpp"
+
+#include <cmath>
+
+namespace pvenc::app {
+namespace {
+
+using nlohmann::json;
+
+double round3(double x) { return std::round(x * 1000) / 1000; }
+
+json attempt_json(const actors::attempt_record& a) {
+  json j = {{"attempt", a.attempt}, {"worker", a.worker}, {"ok", a.ok},
+            {"encode_s", round3(a.encode_s)}};
+  if (a.crf >= 0) j["crf"] = a.crf;
+  if (a.bitrate > 0) j["bitrate"] = a.bitrate;
+  if (!a.error.empty()) j["error"] = a.error;
+  return j;
+}
+
+json segment_json(const actors::segment_report& s) {
+  json j = {{"id", s.spec.id},
+            {"start_frame", s.spec.start_frame},
+            {"end_frame", s.spec.end_frame},
+            {"start_s", round3(s.spec.start_s)},
+            {"duration_s", round3(s.spec.duration_s)},
+            {"attempts", static_cast<int>(s.attempts.size())},
+            {"bytes", s.bytes},
+            {"frames", s.frames}};
+  json attempts = json::array();
+  for (const auto& a : s.attempts) attempts.push_back(attempt_json(a));
+  j["attempt_log"] = attempts;
+  if (!s.attempts.empty()) {
+    const auto& last = s.attempts.back();
+    j["crf"] = last.crf >= 0 ? json(last.crf) : json();
+    j["worker"] = last.worker;
+    j["encode_s"] = round3(last.encode_s);
+  }
+  return j;
+}
+
+json worker_json(const actors::worker_report& w, double wall_s) {
+  return {{"id", w.id},
+          {"frames", w.frames},
+          {"busy_s", round3(w.busy_s)},
+          {"fps", w.busy_s > 0 ? round3(w.frames / w.busy_s) : 0.0},
+          {"efficiency", wall_s > 0 ? round3(w.busy_s / wall_s) : 0.0}};
+}
+
+}  // namespace
+
+json media_info_json(const codecs::media_info& info) {
+  const auto& v = info.video;
+  std::int64_t keyframes = 0;
+  for (const auto& p : v.packets) keyframes += p.keyframe ? 1 : 0;
+  json audio = json::array();
+  for (const auto& a : info.audio)
+    audio.push_back({{"stream", a.stream_index},
+                     {"codec", a.codec_name},
+                     {"sample_rate", a.sample_rate},
+                     {"channels", a.channels},
+                     {"start_s", round3(a.start_s)},
+                     {"duration_s", round3(a.duration_s)}});
+  return {{"path", info.path},
+          {"format", info.format_name},
+          {"size_bytes", info.size_bytes},
+          {"duration_s", round3(info.duration_s)},
+          {"seekable", info.seekable},
+          {"video",
+           {{"stream", v.stream_index},
+            {"codec", v.codec_name},
+            {"width", v.params.width},
+            {"height", v.params.height},
+            {"pixel_format", v.pixel_format},
+            {"frame_rate", round3(v.frame_rate.to_double())},
+            {"variable_frame_rate", v.variable_frame_rate},
+            {"frames", v.frame_count},
+            {"keyframes", keyframes},
+            {"start_s", round3(v.start_s)},
+            {"duration_s", round3(v.duration_s)}}},
+          {"audio", audio}};
+}
+
+json make_report(const config::job& job, const actors::job_outcome& outcome,
+                 const codecs::media_info* output) {
+  const auto& in = outcome.input;
+  json report = {
+      {"ok", outcome.exit_code == 0},
+      {"input",
+       {{"path", job.input.path},
+        {"frames", in.video.frame_count},
+        {"size_bytes", in.size_bytes},
+        {"duration_s", round3(in.duration_s)}}},
+      {"output",
+       {{"path", job.output.path},
+        {"frames", output ? output->video.frame_count : 0},
+        {"size_bytes", outcome.mux.bytes},
+        {"duration_s", output ? round3(output->duration_s) : 0.0}}},
+      {"compression_ratio",
+       in.size_bytes > 0 ? round3(static_cast<double>(outcome.mux.bytes) / in.size_bytes) : 0.0},
+      {"elapsed_s", round3(outcome.elapsed_s)},
+      {"retries", outcome.summary.retries},
+      {"encoder", outcome.summary.encoder},
+      {"settings",
+       {{"codec", outcome.settings.codec},
+        {"speed", outcome.settings.speed},
+        {"crf", outcome.settings.use_crf ? json(outcome.settings.crf) : json()},
+        {"bitrate", outcome.settings.use_crf ? json() : json(outcome.settings.bitrate)},
+        {"workers", outcome.workers},
+        {"threads", outcome.settings.threads}}}};
+  if (!outcome.error.empty()) report["error"] = outcome.error;
+  json segments = json::array();
+  for (const auto& s : outcome.summary.segments) segments.push_back(segment_json(s));
+  report["segments"] = segments;
+  json workers = json::array();
+  for (const auto& w : outcome.summary.workers) workers.push_back(worker_json(w, outcome.elapsed_s));
+  report["workers"] = workers;
+  return report;
+}
+
+}  // namespace pvenc::app

@@ -1,0 +1,39 @@
+// A libavcodec decoder opened from stream_params (no file needed: the packets may come from
+// another node). Corrupt packets are skipped and counted, not fatal.
+#pragma once
+
+#include <functional>
+
+#include "codecs/av_ptr.hpp"
+#include "codecs/media_types.hpp"
+
+namespace pvenc::codecs {
+
+class decoder {
+ public:
+  using frame_sink = std::function<void(AVFrame&)>;
+
+  // Throws av_error if no decoder exists for the codec or it cannot be opened.
+  decoder(const stream_params& params, int threads);
+
+  decoder(const decoder&) = delete;
+  decoder& operator=(const decoder&) = delete;
+
+  bool usable() const { return ctx_ != nullptr; }
+
+  // Feeds one packet (nullptr: end of stream, drains the decoder) and hands every frame that
+  // becomes available to `sink`. The frame is only valid during the call.
+  void decode(const AVPacket* pkt, const frame_sink& sink);
+
+  // Packets the decoder rejected as invalid data.
+  int corrupt_packets() const { return corrupt_packets_; }
+
+ private:
+  void drain(const frame_sink& sink);
+
+  codec_context_ptr ctx_;
+  frame_ptr frame_;
+  int corrupt_packets_ = 0;
+};
+
+}  // namespace pvenc::codecs

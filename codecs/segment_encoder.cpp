@@ -1,0 +1,175 @@
+#include "codecs/segment_encoder.hpp"
+
+#include <algorithm>
+#include <deque>
+
+#include "codecs/av_error.hpp"
+#include "codecs/codec_params.hpp"
+#include "codecs/decoder.hpp"
+#include "codecs/frame_converter.hpp"
+#include "codecs/video_encoder.hpp"
+
+namespace pvenc::codecs {
+namespace {
+
+// Decoded frames arrive in presentation order, so the k-th frame carries the k-th smallest pts
+// of the segment's packets. This keeps source timestamps exact even where a decoder loses
+// them; a frame the decoder dropped (corrupt data) is skipped by matching its own timestamp.
+class timestamp_queue {
+ public:
+  explicit timestamp_queue(const std::vector<media_packet>& packets) {
+    for (const auto& p : packets) pts_.push_back(p.pts);
+    std::sort(pts_.begin(), pts_.end());
+  }
+  bool empty() const { return pts_.empty(); }
+  std::int64_t take(std::int64_t decoder_ts) {
+    if (decoder_ts != no_timestamp &&
+        std::binary_search(pts_.begin(), pts_.end(), decoder_ts))
+      while (pts_.front() < decoder_ts) pts_.pop_front();
+    std::int64_t ts = pts_.front();
+    pts_.pop_front();
+    return ts;
+  }
+
+ private:
+  std::deque<std::int64_t> pts_;
+};
+
+// Maps source frames onto a constant output frame rate: output slot n (time n/fps) shows the
+// last source frame at or before it. Slots are numbered on the whole file's timeline, so
+// neighbouring segments never share or skip a slot.
+class rate_converter {
+ public:
+  rate_converter(AVRational rate, AVRational source_tb, std::int64_t origin, std::int64_t end)
+      : slot_tb_(av_inv_q(rate)), source_tb_(source_tb), origin_(origin), end_(end) {}
+
+  // Calls `emit(slot)` for each slot that `frame_pts` (held until the next frame) covers,
+  // given that the next frame starts at `next_pts` (or the segment's end).
+  template <class Emit>
+  void cover(std::int64_t frame_pts, std::int64_t next_pts, Emit&& emit) {
+    if (first_) {
+      next_slot_ = first_slot_at_or_after(frame_pts);
+      first_ = false;
+    }
+    std::int64_t limit = std::min(next_pts, end_);
+    while (slot_source_pts(next_slot_) < limit) emit(next_slot_++);
+  }
+
+ private:
+  std::int64_t slot_source_pts(std::int64_t slot) const {
+    return origin_ + av_rescale_q(slot, slot_tb_, source_tb_);
+  }
+  std::int64_t first_slot_at_or_after(std::int64_t pts) const {
+    std::int64_t slot = av_rescale_q(pts - origin_, source_tb_, slot_tb_);
+    while (slot > 0 && slot_source_pts(slot - 1) >= pts) --slot;
+    while (slot_source_pts(slot) < pts) ++slot;
+    return slot;
+  }
+  AVRational slot_tb_, source_tb_;
+  std::int64_t origin_, end_;
+  std::int64_t next_slot_ = 0;
+  bool first_ = true;
+};
+
+struct segment_pipeline {
+  segment_pipeline(const segment_source& src, const video_encode_settings& settings,
+                   const segment_hooks& hooks)
+      : source(src), hooks(hooks), dec(src.video, 1) {
+    bool convert_rate = settings.frame_rate_num > 0;
+    AVRational source_tb = to_av(src.video.time_base);
+    AVRational rate = convert_rate ? AVRational{settings.frame_rate_num, settings.frame_rate_den}
+                                   : to_av(src.video.frame_rate);
+    video_stream_shape shape;
+    shape.width = src.output_width;
+    shape.height = src.output_height;
+    shape.source_format = static_cast<AVPixelFormat>(src.video.format);
+    shape.time_base = convert_rate ? av_inv_q(rate) : source_tb;
+    shape.frame_rate = rate;
+    shape.source = &src.video;
+    enc = std::make_unique<video_encoder>(settings, shape);
+    conv = std::make_unique<frame_converter>(shape.width, shape.height, enc->pixel_format());
+    if (convert_rate)
+      rates = std::make_unique<rate_converter>(rate, source_tb, src.origin_pts, src.end_pts);
+    out.encoder = enc->encoder_name();
+    fail_at = hooks.inject_failure ? std::max<std::int64_t>(1, src.packets.size() / 2) : -1;
+  }
+
+  void on_decoded(AVFrame& frame) {
+    if (pts.empty()) return;  // more frames than packets: not part of this segment
+    std::int64_t ts = pts.take(frame.best_effort_timestamp);
+    if (ts < source.origin_pts || ts >= source.end_pts) return;
+    if (!rates) {
+      encode_one(frame, ts - source.origin_pts);
+      return;
+    }
+    if (held) rates->cover(held_pts, ts, [&](std::int64_t slot) { encode_one(*held, slot); });
+    if (!held) held = make_frame();
+    av_frame_unref(held.get());
+    check_av(av_frame_ref(held.get(), &frame), "keeping a frame");
+    held_pts = ts;
+  }
+
+  void finish() {
+    if (rates && held)
+      rates->cover(held_pts, source.end_pts, [&](std::int64_t slot) { encode_one(*held, slot); });
+    enc->encode(nullptr, [&](AVPacket& p) { collect(p); });
+  }
+
+  void encode_one(const AVFrame& frame, std::int64_t out_pts) {
+    if (hooks.cancel && hooks.cancel->load()) throw av_error("cancelled");
+    if (out.frames == fail_at) throw av_error("injected encoder failure (faults.fail_segments)");
+    const AVFrame& converted = conv->convert(frame);
+    frame_ptr input = make_frame();
+    check_av(av_frame_ref(input.get(), &converted), "referencing a frame");
+    input->pts = out_pts;
+    input->pict_type = AV_PICTURE_TYPE_NONE;  // the encoder places keyframes, not the source
+    input->key_frame = 0;
+    enc->encode(input.get(), [&](AVPacket& p) { collect(p); });
+    ++out.frames;
+    if (hooks.on_progress && out.frames % 8 == 0) hooks.on_progress(out.frames);
+  }
+
+  void collect(AVPacket& pkt) {
+    out.bytes += pkt.size;
+    out.packets.push_back(to_media_packet(pkt));
+  }
+
+  const segment_source& source;
+  const segment_hooks& hooks;
+  decoder dec;
+  std::unique_ptr<video_encoder> enc;
+  std::unique_ptr<frame_converter> conv;
+  std::unique_ptr<rate_converter> rates;
+  timestamp_queue pts{source.packets};
+  frame_ptr held;
+  std::int64_t held_pts = 0;
+  std::int64_t fail_at = -1;
+  encoded_video out;
+};
+
+}  // namespace
+
+void output_size(const stream_params& source, const video_encode_settings& settings, int& width,
+                 int& height) {
+  width = settings.width > 0 ? settings.width : source.width & ~1;
+  height = settings.height > 0 ? settings.height : source.height & ~1;
+}
+
+encoded_video encode_segment(const segment_source& source, const video_encode_settings& settings,
+                             const segment_hooks& hooks) {
+  segment_pipeline pipe(source, settings, hooks);
+  packet_ptr pkt = make_packet();
+  auto sink = [&](AVFrame& f) { pipe.on_decoded(f); };
+  for (const auto& packet : source.packets) {
+    fill_av_packet(packet, *pkt);
+    pipe.dec.decode(pkt.get(), sink);
+  }
+  pipe.dec.decode(nullptr, sink);
+  pipe.finish();
+  pipe.out.corrupt_packets = pipe.dec.corrupt_packets();
+  pipe.out.params = pipe.enc->output_params();
+  if (hooks.on_progress) hooks.on_progress(pipe.out.frames);
+  return std::move(pipe.out);
+}
+
+}  // namespace pvenc::codecs

@@ -1,0 +1,53 @@
+// Encodes one segment: decodes its source packets, converts the frames and encodes exactly the
+// segment's frames with a fresh encoder (so the segment starts with a keyframe and can be
+// joined to its neighbours). Needs no file: everything comes in `segment_source`.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "codecs/encode_settings.hpp"
+#include "codecs/media_types.hpp"
+
+namespace pvenc::codecs {
+
+// A segment's source: the compressed packets of one independently decodable range.
+struct segment_source {
+  int segment_id = 0;
+  stream_params video;                 // the source video stream (time base: packets' base)
+  std::vector<media_packet> packets;   // decode order, starting with a keyframe
+  std::int64_t origin_pts = 0;         // source pts of output time 0
+  std::int64_t end_pts = 0;            // first source pts after this segment (exclusive)
+  int output_width = 0;                // the job's output size (the same for every segment)
+  int output_height = 0;
+};
+
+// The encoded segment. Packet timestamps are in `params.time_base`, already on the output
+// timeline (source pts - origin).
+struct encoded_video {
+  stream_params params;                // encoder output: codec, extradata, time base
+  std::vector<media_packet> packets;   // decode order
+  std::string encoder;                 // "libx264"
+  std::int64_t frames = 0;             // frames encoded
+  std::int64_t bytes = 0;
+  int corrupt_packets = 0;             // source packets the decoder rejected
+};
+
+struct segment_hooks {
+  std::function<void(std::int64_t frames_done)> on_progress;  // called every few frames
+  const std::atomic<bool>* cancel = nullptr;                  // set: stop with an error
+  bool inject_failure = false;         // fault drill: the encode step fails halfway
+};
+
+// Throws av_error (with the reason) on failure, cancellation and injected failure.
+encoded_video encode_segment(const segment_source& source, const video_encode_settings& settings,
+                             const segment_hooks& hooks);
+
+// The output size for a source: the job's size, or the source's cropped to even dimensions.
+void output_size(const stream_params& source, const video_encode_settings& settings, int& width,
+                 int& height);
+
+}  // namespace pvenc::codecs

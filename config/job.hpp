@@ -1,0 +1,78 @@
+// The job a user describes in a TOML file, after validation. Every field holds a valid value:
+// code that receives a `job` may trust it (validation lives in job_loader.cpp only).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pvenc::config {
+
+enum class rate_mode { crf, bitrate };
+
+struct input_section {
+  std::string path;  // a file, or "lavfi:<filtergraph>"
+};
+
+struct output_section {
+  std::string path;        // container chosen from the extension (.mp4, .mkv, .webm)
+  bool overwrite = true;   // false: an existing output is an error before any work
+};
+
+struct video_section {
+  std::string codec = "h264";    // h264 | h265 | vp9 | av1
+  rate_mode mode = rate_mode::crf;
+  int crf = 23;                  // used when mode == crf (also set from `quality`)
+  std::int64_t bitrate = 0;      // bits/s, used when mode == bitrate
+  std::string speed = "medium";  // x264 preset names, mapped for the other encoders
+  int width = 0;                 // 0: the source's
+  int height = 0;
+  int frame_rate_num = 0;        // 0/0: the source's timestamps (VFR stays VFR)
+  int frame_rate_den = 0;
+  bool gpu = false;
+};
+
+struct audio_section {
+  std::string codec = "aac";     // aac | opus | copy | none
+  std::int64_t bitrate = 128000; // bits/s
+};
+
+struct segments_section {
+  double duration = 10.0;        // seconds, target length of a segment
+  double min_duration = 2.0;     // seconds, no segment shorter (except a whole short video)
+};
+
+struct workers_section {
+  int count = 0;                 // encoder workers in this process; 0 = one per CPU core
+  int threads = 1;               // encoder threads per worker
+};
+
+struct retry_section {
+  int max_attempts = 3;          // attempts per segment, the first included
+  int crf_step = 4;              // CRF added per retry (bitrate mode: 20 % less per retry)
+  double segment_timeout = 0;    // seconds; 0 = derived from the segment's length
+};
+
+// Failure drills: real failures injected on purpose, for tests and rehearsals.
+struct faults_section {
+  std::vector<int> fail_segments;   // these segments' encodes return an error ...
+  int fail_attempts = 1;            // ... on their first N attempts
+  std::vector<int> crash_segments;  // the worker dies while encoding these (first attempt)
+  std::vector<int> stall_segments;  // the worker hangs on these (first attempt)
+};
+
+struct job {
+  std::string source;            // the job file's path (for messages)
+  std::string preset;            // "" or fast | balanced | quality | 4k
+  input_section input;
+  output_section output;
+  video_section video;
+  audio_section audio;
+  segments_section segments;
+  workers_section workers;
+  retry_section retry;
+  faults_section faults;
+};
+
+}  // namespace pvenc::config
