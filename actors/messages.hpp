@@ -12,11 +12,14 @@
 
 namespace pvenc::actors {
 
-// One segment of the plan: an independently decodable range of source packets.
+// One segment of the plan: the frames with start_pts <= pts < end_pts, and the source packets
+// that decode them. Reading starts at a clean start point (an IDR), which may lie before the
+// segment's first frame: those pre-roll frames are decoded and dropped.
 struct segment_spec {
   int id = 0;                      // position in the file, 0-based
-  std::int64_t first_packet = 0;   // index into media_info::video.packets (decode order)
-  std::int64_t packet_count = 0;
+  std::int64_t first_packet = 0;   // first packet to read: index into video.packets (decode order)
+  std::int64_t packet_count = 0;   // packets to read
+  std::int64_t preroll_packets = 0;  // of which decoded only to prime the decoder
   std::int64_t start_frame = 0;    // presentation-order frame index, inclusive
   std::int64_t end_frame = 0;      // exclusive
   std::int64_t start_pts = 0;      // source time base

@@ -73,7 +73,8 @@ typename Inspector::result_type inspect(Inspector& f, media_packet& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, packet_entry& x) {
-  return f(caf::meta::type_name("packet_entry"), x.pts, x.dts, x.duration, x.size, x.keyframe);
+  return f(caf::meta::type_name("packet_entry"), x.pts, x.dts, x.duration, x.size, x.keyframe,
+           x.clean_start);
 }
 
 template <class Inspector>
@@ -103,8 +104,8 @@ typename Inspector::result_type inspect(Inspector& f, video_encode_settings& x) 
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_source& x) {
-  return f(caf::meta::type_name("segment_source"), x.segment_id, x.video, x.packets,
-           x.origin_pts, x.end_pts, x.output_width, x.output_height);
+  return f(caf::meta::type_name("segment_source"), x.segment_id, x.video, x.packets, x.priming,
+           x.origin_pts, x.start_pts, x.end_pts, x.output_width, x.output_height);
 }
 
 template <class Inspector>
@@ -120,7 +121,7 @@ namespace pvenc::actors {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_spec& x) {
   return f(caf::meta::type_name("segment_spec"), x.id, x.first_packet, x.packet_count,
-           x.start_frame, x.end_frame, x.start_pts, x.end_pts, x.source_bytes, x.start_s,
+           x.preroll_packets, x.start_frame, x.end_frame, x.start_pts, x.end_pts, x.source_bytes, x.start_s,
            x.duration_s);
 }
 

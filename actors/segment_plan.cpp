@@ -8,96 +8,100 @@ namespace {
 
 using codecs::packet_entry;
 
-struct cut_context {
+// How far past the next segment's first packet to look for its leading pictures (frames that
+// are decoded after it but shown before it, in open-GOP streams).
+constexpr std::int64_t leading_picture_window = 64;
+
+struct timeline {
   const std::vector<packet_entry>& packets;
-  double tb;                              // seconds per tick
+  double tb = 0;                          // seconds per tick
   std::vector<std::int64_t> sorted_pts;   // presentation order
-  std::int64_t end_pts;                   // the video's end
+  std::int64_t end_pts = 0;               // the video's end (exclusive)
+
+  std::int64_t count() const { return static_cast<std::int64_t>(packets.size()); }
+  double seconds(std::int64_t pts) const { return (pts - sorted_pts.front()) * tb; }
+  std::int64_t frames_before(std::int64_t pts) const {
+    return std::lower_bound(sorted_pts.begin(), sorted_pts.end(), pts) - sorted_pts.begin();
+  }
 };
 
-// Packet indices where a segment may start: keyframes (the first packet always).
-std::vector<std::int64_t> cut_candidates(const std::vector<packet_entry>& packets) {
-  std::vector<std::int64_t> cuts{0};
-  for (std::int64_t i = 1; i < static_cast<std::int64_t>(packets.size()); ++i)
-    if (packets[i].keyframe) cuts.push_back(i);
-  return cuts;
+// The packet indices (decode order) where segments start, chosen among keyframes.
+std::vector<std::int64_t> choose_starts(const timeline& t, const plan_options& options) {
+  std::vector<std::int64_t> starts{0};
+  double video_end = t.seconds(t.end_pts);
+  std::int64_t bytes = 0;
+  for (std::int64_t i = 0; i < t.count(); ++i) {
+    const packet_entry& p = t.packets[i];
+    if (i > 0 && p.keyframe) {
+      double length = t.seconds(p.pts) - t.seconds(t.packets[starts.back()].pts);
+      bool long_enough = length >= options.duration - 1e-9 || bytes >= options.max_bytes;
+      bool min_ok = length >= options.min_duration - 1e-9;
+      bool tail_ok = video_end - t.seconds(p.pts) >= options.min_duration - 1e-9;
+      if (long_enough && min_ok && tail_ok) {
+        starts.push_back(i);
+        bytes = 0;
+      }
+    }
+    bytes += p.size;
+  }
+  return starts;
 }
 
-// Smallest pts of packets [first, last).
-std::int64_t min_pts(const cut_context& c, std::int64_t first, std::int64_t last) {
-  std::int64_t m = INT64_MAX;
-  for (std::int64_t i = first; i < last; ++i) m = std::min(m, c.packets[i].pts);
-  return m;
+// The latest clean start (IDR) at or before `index`; 0 (the file's start) if there is none.
+std::int64_t clean_start_before(const timeline& t, std::int64_t index) {
+  for (std::int64_t i = index; i > 0; --i)
+    if (t.packets[i].clean_start) return i;
+  return 0;
 }
 
-segment_spec make_spec(const cut_context& c, int id, std::int64_t first, std::int64_t last,
-                       std::int64_t next_start_pts) {
-  segment_spec s;
-  s.id = id;
-  s.first_packet = first;
-  s.packet_count = last - first;
-  s.start_pts = min_pts(c, first, last);
-  s.end_pts = next_start_pts;
-  auto lo = std::lower_bound(c.sorted_pts.begin(), c.sorted_pts.end(), s.start_pts);
-  auto hi = std::lower_bound(c.sorted_pts.begin(), c.sorted_pts.end(), s.end_pts);
-  s.start_frame = lo - c.sorted_pts.begin();
-  s.end_frame = hi - c.sorted_pts.begin();
-  for (std::int64_t i = first; i < last; ++i) s.source_bytes += c.packets[i].size;
-  s.start_s = (s.start_pts - c.sorted_pts.front()) * c.tb;
-  s.duration_s = (s.end_pts - s.start_pts) * c.tb;
-  return s;
+// One past the last packet (decode order) showing a frame before `end_pts`, searching from
+// `next_start` (the next segment's first packet).
+std::int64_t read_end(const timeline& t, std::int64_t next_start, std::int64_t end_pts) {
+  std::int64_t end = next_start;
+  std::int64_t limit = std::min(t.count(), next_start + leading_picture_window);
+  for (std::int64_t i = next_start; i < limit; ++i)
+    if (t.packets[i].pts < end_pts) end = i + 1;
+  return end;
 }
 
 }  // namespace
 
 segment_plan plan_segments(const codecs::media_info& info, const plan_options& options) {
   const auto& packets = info.video.packets;
-  cut_context c{packets, info.video.params.time_base.to_double(), {}, 0};
-  for (const auto& p : packets) c.sorted_pts.push_back(p.pts);
-  std::sort(c.sorted_pts.begin(), c.sorted_pts.end());
-  c.end_pts = c.sorted_pts.front() +
-              static_cast<std::int64_t>(info.video.duration_s / c.tb + 0.5);
-  c.end_pts = std::max(c.end_pts, c.sorted_pts.back() + 1);
+  timeline t{packets, info.video.params.time_base.to_double(), {}, 0};
+  for (const auto& p : packets) t.sorted_pts.push_back(p.pts);
+  std::sort(t.sorted_pts.begin(), t.sorted_pts.end());
+  t.end_pts = t.sorted_pts.front() + static_cast<std::int64_t>(info.video.duration_s / t.tb + 0.5);
+  t.end_pts = std::max(t.end_pts, t.sorted_pts.back() + 1);
 
-  // Choose the starts: walk the keyframes, cut when the running segment is long enough
-  // (or its source data too big), and never leave a tail shorter than min_duration.
-  std::vector<std::int64_t> cuts = cut_candidates(packets);
-  auto start_time = [&](std::int64_t packet) { return packets[packet].pts * c.tb; };
-  double video_end = c.end_pts * c.tb;
-  std::vector<std::int64_t> starts{0};
-  std::int64_t bytes = 0;
-  std::size_t next_cut = 1;
-  for (std::int64_t i = 0; i < static_cast<std::int64_t>(packets.size()); ++i) {
-    if (next_cut < cuts.size() && cuts[next_cut] == i) {
-      ++next_cut;
-      double length = start_time(i) - start_time(starts.back());
-      bool long_enough = length >= options.duration - 1e-9 ||
-                         (bytes >= options.max_bytes && length >= 1e-9);
-      bool tail_ok = video_end - start_time(i) >= options.min_duration - 1e-9;
-      if (long_enough && tail_ok && length >= options.min_duration - 1e-9) {
-        starts.push_back(i);
-        bytes = 0;
-      }
-    }
-    bytes += packets[i].size;
-  }
-
+  std::vector<std::int64_t> starts = choose_starts(t, options);
   segment_plan plan;
   for (std::size_t k = 0; k < starts.size(); ++k) {
-    std::int64_t first = starts[k];
-    std::int64_t last = k + 1 < starts.size() ? starts[k + 1] : packets.size();
-    std::int64_t next_pts = k + 1 < starts.size() ? min_pts(c, last, starts.size() > k + 2
-                                                                         ? starts[k + 2]
-                                                                         : packets.size())
-                                                  : c.end_pts;
-    plan.segments.push_back(make_spec(c, static_cast<int>(k), first, last, next_pts));
+    bool last = k + 1 == starts.size();
+    segment_spec s;
+    s.id = static_cast<int>(k);
+    s.start_pts = k == 0 ? t.sorted_pts.front() : packets[starts[k]].pts;
+    s.end_pts = last ? t.end_pts : packets[starts[k + 1]].pts;
+    s.first_packet = k == 0 ? 0 : clean_start_before(t, starts[k]);
+    s.preroll_packets = k == 0 ? 0 : starts[k] - s.first_packet;
+    std::int64_t end = last ? t.count() : read_end(t, starts[k + 1], s.end_pts);
+    s.packet_count = end - s.first_packet;
+    s.start_frame = t.frames_before(s.start_pts);
+    s.end_frame = t.frames_before(s.end_pts);
+    for (std::int64_t i = starts[k]; i < (last ? t.count() : starts[k + 1]); ++i)
+      s.source_bytes += packets[i].size;
+    s.start_s = t.seconds(s.start_pts);
+    s.duration_s = (s.end_pts - s.start_pts) * t.tb;
+    plan.segments.push_back(s);
   }
   plan.queue_order.resize(plan.segments.size());
   std::iota(plan.queue_order.begin(), plan.queue_order.end(), 0);
   if (options.by_cost)
     std::stable_sort(plan.queue_order.begin(), plan.queue_order.end(), [&](int a, int b) {
-      return plan.segments[a].end_frame - plan.segments[a].start_frame >
-             plan.segments[b].end_frame - plan.segments[b].start_frame;
+      const auto& x = plan.segments[a];
+      const auto& y = plan.segments[b];
+      return x.end_frame - x.start_frame + x.preroll_packets / 8 >
+             y.end_frame - y.start_frame + y.preroll_packets / 8;
     });
   return plan;
 }

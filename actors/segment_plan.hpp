@@ -12,9 +12,9 @@ struct plan_options {
   bool by_cost = true;           // queue longest first; false keeps file order (unseekable input)
 };
 
-// Segments start at source keyframes (so each decodes on its own) and cover every packet once.
-// Precondition: info.video.packets is not empty and its first packet is a keyframe or not
-// (a leading non-keyframe run joins the first segment).
+// Segments start at source keyframes and together own every frame exactly once (by pts).
+// Each segment reads from the latest clean start (IDR) at or before its first keyframe, so it
+// decodes without earlier packets. Precondition: info.video.packets is not empty.
 segment_plan plan_segments(const codecs::media_info& info, const plan_options& options);
 
 }  // namespace pvenc::actors

@@ -21,6 +21,7 @@ struct segmenter_state {
   std::unique_ptr<codecs::demuxer> input;
   std::int64_t next_packet = 0;  // index of the packet the next read() returns
   codecs::packet_ptr pkt = codecs::make_packet();
+  std::vector<codecs::media_packet> priming;  // the stream's first packet, once read
 };
 
 // Positions the reader so that the next video packet read is `index`.
@@ -52,7 +53,19 @@ void position_at(segmenter_state& st, std::int64_t index) {
   av_packet_unref(st.pkt.get());
 }
 
+// Reads packet 0 of the video stream (kept to prime decoders of later segments).
+void read_priming_packet(segmenter_state& st) {
+  position_at(st, 0);
+  bool have_current = st.pkt->data != nullptr;
+  if (!have_current && !st.input->read(*st.pkt)) throw codecs::av_error(st.info.path + " is empty");
+  st.priming.push_back(codecs::to_media_packet(*st.pkt));
+  st.priming.back().pts = st.info.video.packets[0].pts;
+  av_packet_unref(st.pkt.get());
+  st.next_packet = 1;
+}
+
 codecs::segment_source read_segment(segmenter_state& st, const segment_spec& spec) {
+  if (spec.first_packet > 0 && st.priming.empty()) read_priming_packet(st);
   position_at(st, spec.first_packet);
   codecs::segment_source src;
   src.segment_id = spec.id;
@@ -61,10 +74,12 @@ codecs::segment_source read_segment(segmenter_state& st, const segment_spec& spe
   AVRational tb = codecs::to_av(src.video.time_base);
   src.origin_pts = av_rescale_q(static_cast<std::int64_t>(st.origin_s * AV_TIME_BASE),
                                 AV_TIME_BASE_Q, tb);
+  src.start_pts = spec.start_pts;
   src.end_pts = spec.end_pts;
   codecs::output_size(src.video, st.settings, src.output_width, src.output_height);
+  if (spec.first_packet > 0) src.priming = st.priming;
   src.packets.reserve(spec.packet_count);
-  bool have_current = st.pkt->data != nullptr || st.pkt->size > 0;
+  bool have_current = st.pkt->data != nullptr;
   for (std::int64_t i = 0; i < spec.packet_count; ++i) {
     if (!have_current && !st.input->read(*st.pkt))
       throw codecs::av_error(st.info.path + ": segment " + std::to_string(spec.id) +
@@ -72,6 +87,7 @@ codecs::segment_source read_segment(segmenter_state& st, const segment_spec& spe
     have_current = false;
     codecs::media_packet p = codecs::to_media_packet(*st.pkt);
     p.pts = entries[spec.first_packet + i].pts;  // repaired by the analyzer
+    if (spec.first_packet + i == 0 && st.priming.empty()) st.priming.push_back(p);
     src.packets.push_back(std::move(p));
     av_packet_unref(st.pkt.get());
     ++st.next_packet;

@@ -38,6 +38,13 @@ void decoder::decode(const AVPacket* pkt, const frame_sink& sink) {
   drain(sink);
 }
 
+void decoder::prime(const AVPacket& pkt) {
+  auto discard = [](AVFrame&) {};
+  decode(&pkt, discard);
+  decode(nullptr, discard);
+  avcodec_flush_buffers(ctx_.get());
+}
+
 void decoder::drain(const frame_sink& sink) {
   for (;;) {
     int ret = avcodec_receive_frame(ctx_.get(), frame_.get());

@@ -25,6 +25,11 @@ class decoder {
   // becomes available to `sink`. The frame is only valid during the call.
   void decode(const AVPacket* pkt, const frame_sink& sink);
 
+  // Decodes `pkt` and throws the result away, then resets the decoder for a new start. Used
+  // with the stream's first keyframe: it carries stream-wide hints that later packets lack
+  // (x264's version SEI, which selects FFmpeg's workarounds for old x264 bugs).
+  void prime(const AVPacket& pkt);
+
   // Packets the decoder rejected as invalid data.
   int corrupt_packets() const { return corrupt_packets_; }
 

@@ -17,6 +17,7 @@ struct packet_entry {
   std::int64_t duration = 0;
   std::int64_t size = 0;
   bool keyframe = false;
+  bool clean_start = false;  // decoding can start here (see keyframe_check.hpp)
 };
 
 struct video_info {

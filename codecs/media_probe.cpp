@@ -8,6 +8,7 @@
 #include "codecs/codec_params.hpp"
 #include "codecs/decoder.hpp"
 #include "codecs/demuxer.hpp"
+#include "codecs/keyframe_check.hpp"
 
 extern "C" {
 #include <libavutil/pixdesc.h>
@@ -117,6 +118,8 @@ media_info probe_media(const std::string& path) {
       e.duration = pkt->duration;
       e.size = pkt->size;
       e.keyframe = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
+      e.clean_start = e.keyframe && is_clean_start(v.params.codec_id, v.params.extradata,
+                                                   pkt->data, pkt->size);
       v.packets.push_back(e);
       continue;
     }

@@ -97,7 +97,7 @@ struct segment_pipeline {
   void on_decoded(AVFrame& frame) {
     if (pts.empty()) return;  // more frames than packets: not part of this segment
     std::int64_t ts = pts.take(frame.best_effort_timestamp);
-    if (ts < source.origin_pts || ts >= source.end_pts) return;
+    if (ts < source.start_pts || ts >= source.end_pts) return;
     if (!rates) {
       encode_one(frame, ts - source.origin_pts);
       return;
@@ -160,6 +160,10 @@ encoded_video encode_segment(const segment_source& source, const video_encode_se
   segment_pipeline pipe(source, settings, hooks);
   packet_ptr pkt = make_packet();
   auto sink = [&](AVFrame& f) { pipe.on_decoded(f); };
+  for (const auto& packet : source.priming) {
+    fill_av_packet(packet, *pkt);
+    pipe.dec.prime(*pkt);
+  }
   for (const auto& packet : source.packets) {
     fill_av_packet(packet, *pkt);
     pipe.dec.decode(pkt.get(), sink);

@@ -18,9 +18,11 @@ namespace pvenc::codecs {
 struct segment_source {
   int segment_id = 0;
   stream_params video;                 // the source video stream (time base: packets' base)
-  std::vector<media_packet> packets;   // decode order, starting with a keyframe
+  std::vector<media_packet> packets;   // decode order, starting at a clean start (IDR)
+  std::vector<media_packet> priming;   // the stream's first packet when `packets` starts later
   std::int64_t origin_pts = 0;         // source pts of output time 0
-  std::int64_t end_pts = 0;            // first source pts after this segment (exclusive)
+  std::int64_t start_pts = 0;          // the segment's frames: start_pts <= pts < end_pts;
+  std::int64_t end_pts = 0;            // others (pre-roll, the next segment's) are dropped
   int output_width = 0;                // the job's output size (the same for every segment)
   int output_height = 0;
 };
