@@ -117,7 +117,9 @@ job_outcome run_job(const config::job& job, const run_options& options) {
       std::string audio_codec = choose_audio(job, info, error);
       if (!error.empty()) return fail(exit_bad_input, error);
       try {
-        codecs::preflight_video(info.video.params, out.settings);
+        // Pin the level the first attempt gets: a retry at a lower bitrate must not change it.
+        auto params = codecs::preflight_video(info.video.params, out.settings);
+        if (params.level > 0) out.settings.level = params.level;
       } catch (const std::exception& e) {
         return fail(exit_bad_input, e.what());
       }

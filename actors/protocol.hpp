@@ -15,7 +15,7 @@
 //   audio_encoder    sends to the muxer: (audio_atom, stream_params), (audio_atom,
 //                    std::vector<media_packet>), (audio_atom, done_atom, std::string error)
 //   muxer            (video_atom, segment_outcome)       a finished segment, any order
-//                    (finish_atom, int segment_count)    -> mux_result, once all is written
+//                    (finish_atom)                       -> mux_result, once all is written
 //                    (abort_atom)                        drop everything, delete the partial file
 //   progress         (phase_atom, std::string phase), (progress_atom, progress_update),
 //                    (finish_atom) -> bool (after the last line is printed)
@@ -99,7 +99,8 @@ typename Inspector::result_type inspect(Inspector& f, media_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, video_encode_settings& x) {
   return f(caf::meta::type_name("video_encode_settings"), x.codec, x.speed, x.use_crf, x.crf,
-           x.bitrate, x.width, x.height, x.frame_rate_num, x.frame_rate_den, x.threads, x.gpu);
+           x.bitrate, x.width, x.height, x.frame_rate_num, x.frame_rate_den, x.threads, x.level,
+           x.gpu);
 }
 
 template <class Inspector>

@@ -97,7 +97,10 @@ struct audio_transcoder::impl {
   void push_samples(AVFrame& f, const packet_sink& sink) {
     if (!swr) open_resampler(f);
     if (next_pts == no_timestamp) {
-      std::int64_t ts = f.best_effort_timestamp != no_timestamp ? f.best_effort_timestamp : origin;
+      // frame.pts already excludes skipped priming samples; best_effort may not.
+      std::int64_t ts = f.pts != no_timestamp                      ? f.pts
+                        : f.best_effort_timestamp != no_timestamp ? f.best_effort_timestamp
+                                                                  : origin;
       next_pts = av_rescale_q(ts - origin, source_tb, enc->time_base);
     }
     int max_out = swr_get_out_samples(swr.get(), f.nb_samples);

@@ -35,7 +35,8 @@ void configure_x264(const video_encode_settings& s, AVCodecContext&, AVDictionar
 void configure_x265(const video_encode_settings& s, AVCodecContext&, AVDictionary** o) {
   set(o, "preset", s.speed);
   if (s.use_crf) set(o, "crf", std::to_string(s.crf));
-  std::string params = "log-level=error:pools=" + std::to_string(s.threads);
+  // info=0: no SEI with the option string, which differs between retries (crf=...).
+  std::string params = "log-level=error:info=0:pools=" + std::to_string(s.threads);
   if (s.threads == 1) params += ":frame-threads=1";
   set(o, "x265-params", params);
 }
@@ -124,6 +125,7 @@ void configure_encoder(const encoder_entry& entry, const video_encode_settings& 
                        AVCodecContext& ctx, AVDictionary** options) {
   ctx.thread_count = settings.threads;
   if (!settings.use_crf) ctx.bit_rate = settings.bitrate;
+  if (settings.level > 0) ctx.level = settings.level;
   for (const auto& row : table())
     if (row.entry.encoder == entry.encoder) row.configure(settings, ctx, options);
 }

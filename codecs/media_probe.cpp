@@ -11,6 +11,7 @@
 #include "codecs/keyframe_check.hpp"
 
 extern "C" {
+#include <libavutil/intreadwrite.h>
 #include <libavutil/pixdesc.h>
 }
 
@@ -39,6 +40,15 @@ bool is_variable_rate(const std::vector<std::int64_t>& sorted_pts) {
   }
   // Timestamps rounded to the time base jitter by one tick on constant-rate sources.
   return hi - lo > std::max<std::int64_t>(1, lo / 50);
+}
+
+// Ticks of leading samples that the decoder will skip (AV_PKT_DATA_SKIP_SAMPLES).
+std::int64_t skipped_ticks(const AVPacket& pkt, const AVStream& st) {
+  size_t size = 0;
+  const uint8_t* data = av_packet_get_side_data(&pkt, AV_PKT_DATA_SKIP_SAMPLES, &size);
+  if (!data || size < 4 || st.codecpar->sample_rate <= 0) return 0;
+  std::int64_t samples = AV_RL32(data);
+  return av_rescale_q(samples, AVRational{1, st.codecpar->sample_rate}, st.time_base);
 }
 
 void check_video_decodes(demuxer& input, int stream) {
@@ -128,6 +138,8 @@ media_info probe_media(const std::string& path) {
       std::int64_t ts = pkt->pts != no_timestamp ? pkt->pts : pkt->dts;
       if (ts == no_timestamp) continue;
       auto& s = spans[i];
+      // Encoder priming (AAC, MP3) that decoders drop is not part of the audio's start.
+      if (s.first == no_timestamp) ts += skipped_ticks(*pkt, *ctx.streams[pkt->stream_index]);
       if (s.first == no_timestamp || ts < s.first) s.first = ts;
       s.end = std::max(s.end, ts + pkt->duration);
     }

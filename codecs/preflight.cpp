@@ -7,7 +7,23 @@
 
 namespace pvenc::codecs {
 
-std::string preflight_video(const stream_params& source, const video_encode_settings& settings) {
+namespace {
+
+// The level in the encoder's parameter sets (libx264/libx265 do not report it in the
+// context): avcC/hvcC extradata, or an H.264 SPS behind an Annex B start code.
+int level_of(const stream_params& p) {
+  const auto& x = p.extradata;
+  if (p.codec_id == AV_CODEC_ID_H264 && x.size() > 3 && x[0] == 1) return x[3];
+  if (p.codec_id == AV_CODEC_ID_HEVC && x.size() > 12 && x[0] == 1) return x[12];
+  if (p.codec_id == AV_CODEC_ID_H264)
+    for (std::size_t i = 0; i + 6 < x.size(); ++i)
+      if (x[i] == 0 && x[i + 1] == 0 && x[i + 2] == 1 && (x[i + 3] & 0x1f) == 7) return x[i + 6];
+  return p.level;
+}
+
+}  // namespace
+
+stream_params preflight_video(const stream_params& source, const video_encode_settings& settings) {
   video_stream_shape shape;
   output_size(source, settings, shape.width, shape.height);
   if (shape.width <= 0 || shape.height <= 0)
@@ -21,7 +37,9 @@ std::string preflight_video(const stream_params& source, const video_encode_sett
   shape.frame_rate = rate;
   shape.source = &source;
   video_encoder encoder(settings, shape);
-  return encoder.encoder_name();
+  stream_params out = encoder.output_params();
+  out.level = level_of(out);
+  return out;
 }
 
 bool muxer_accepts_codec(const std::string& muxer, const std::string& codec_name) {

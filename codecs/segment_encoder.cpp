@@ -13,8 +13,9 @@ namespace pvenc::codecs {
 namespace {
 
 // Decoded frames arrive in presentation order, so the k-th frame carries the k-th smallest pts
-// of the segment's packets. This keeps source timestamps exact even where a decoder loses
-// them; a frame the decoder dropped (corrupt data) is skipped by matching its own timestamp.
+// of the segment's packets. This keeps source timestamps exact even where a decoder loses or
+// guesses them (raw streams without timestamps). A frame the decoder drops (corrupt data)
+// shifts the later frames of its segment by one timestamp.
 class timestamp_queue {
  public:
   explicit timestamp_queue(const std::vector<media_packet>& packets) {
@@ -22,10 +23,7 @@ class timestamp_queue {
     std::sort(pts_.begin(), pts_.end());
   }
   bool empty() const { return pts_.empty(); }
-  std::int64_t take(std::int64_t decoder_ts) {
-    if (decoder_ts != no_timestamp &&
-        std::binary_search(pts_.begin(), pts_.end(), decoder_ts))
-      while (pts_.front() < decoder_ts) pts_.pop_front();
+  std::int64_t take() {
     std::int64_t ts = pts_.front();
     pts_.pop_front();
     return ts;
@@ -91,12 +89,12 @@ struct segment_pipeline {
     if (convert_rate)
       rates = std::make_unique<rate_converter>(rate, source_tb, src.origin_pts, src.end_pts);
     out.encoder = enc->encoder_name();
-    fail_at = hooks.inject_failure ? std::max<std::int64_t>(1, src.packets.size() / 2) : -1;
+    if (hooks.inject_failure) fail_at = frames_in_range(src) / 2;
   }
 
   void on_decoded(AVFrame& frame) {
     if (pts.empty()) return;  // more frames than packets: not part of this segment
-    std::int64_t ts = pts.take(frame.best_effort_timestamp);
+    std::int64_t ts = pts.take();
     if (ts < source.start_pts || ts >= source.end_pts) return;
     if (!rates) {
       encode_one(frame, ts - source.origin_pts);
@@ -109,7 +107,14 @@ struct segment_pipeline {
     held_pts = ts;
   }
 
+  static std::int64_t frames_in_range(const segment_source& src) {
+    std::int64_t n = 0;
+    for (const auto& p : src.packets) n += p.pts >= src.start_pts && p.pts < src.end_pts;
+    return n;
+  }
+
   void finish() {
+    if (fail_at >= 0) throw av_error("injected encoder failure (faults.fail_segments)");
     if (rates && held)
       rates->cover(held_pts, source.end_pts, [&](std::int64_t slot) { encode_one(*held, slot); });
     enc->encode(nullptr, [&](AVPacket& p) { collect(p); });

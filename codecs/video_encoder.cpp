@@ -3,6 +3,10 @@
 #include "codecs/av_error.hpp"
 #include "codecs/codec_params.hpp"
 
+extern "C" {
+#include <libavutil/imgutils.h>
+}
+
 namespace pvenc::codecs {
 namespace {
 
@@ -69,14 +73,42 @@ video_encoder::video_encoder(const video_encode_settings& settings,
                  (errors.empty() ? std::string(" (none in this FFmpeg build)") : ": " + errors));
 }
 
+video_encoder::~video_encoder() {
+  if (drained_ || !ctx_) return;
+  try {
+    encode(nullptr, [](AVPacket&) {});
+  } catch (const av_error&) {
+    // closing anyway
+  }
+}
+
+void video_encoder::send_black_frame() {
+  frame_ptr black = make_frame();
+  black->format = ctx_->pix_fmt;
+  black->width = ctx_->width;
+  black->height = ctx_->height;
+  check_av(av_frame_get_buffer(black.get(), 0), "allocating a frame");
+  ptrdiff_t linesizes[4];
+  for (int i = 0; i < 4; ++i) linesizes[i] = black->linesize[i];
+  av_image_fill_black(black->data, linesizes, ctx_->pix_fmt, ctx_->color_range, ctx_->width,
+                      ctx_->height);
+  black->pts = 0;
+  encode(black.get(), [](AVPacket&) {});
+}
+
 void video_encoder::encode(const AVFrame* frame, const packet_sink& sink) {
+  // An encoder that saw no frame yields no packet (SVT-AV1 still needs one frame to close).
+  bool discard = !frame && frames_sent_ == 0;
+  if (discard) send_black_frame();
+  if (!frame) drained_ = true;
+  if (frame) ++frames_sent_;
   int ret = avcodec_send_frame(ctx_.get(), frame);
   if (ret != AVERROR_EOF) check_av(ret, name_ + " encoding");
   for (;;) {
     ret = avcodec_receive_packet(ctx_.get(), packet_.get());
     if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
     check_av(ret, name_ + " encoding");
-    sink(*packet_);
+    if (!discard) sink(*packet_);
     av_packet_unref(packet_.get());
   }
 }

@@ -28,6 +28,11 @@ class video_encoder {
   // Opens the first candidate encoder that opens. Throws av_error if none does.
   video_encoder(const video_encode_settings& settings, const video_stream_shape& shape);
 
+  // Drains the encoder if encode(nullptr) was never called: SVT-AV1 hangs when it is closed
+  // without having seen the end of the stream, or having seen it before any frame (then one
+  // black frame is sent first).
+  ~video_encoder();
+
   video_encoder(const video_encoder&) = delete;
   video_encoder& operator=(const video_encoder&) = delete;
 
@@ -45,7 +50,11 @@ class video_encoder {
  private:
   codec_context_ptr ctx_;
   packet_ptr packet_;
+  void send_black_frame();
+
   std::string name_;
+  bool drained_ = false;
+  std::int64_t frames_sent_ = 0;
 };
 
 // Whether a hardware encoder of `codec` opens on this machine (a real open, not a lookup).

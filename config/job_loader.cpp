@@ -247,7 +247,11 @@ void read_frame_rate(const toml_reader& in, video_section& v) {
 }
 
 void read_video(const toml_reader& in, video_section& v) {
+  std::string codec_before = v.codec;  // the default's or the preset's
   v.codec = read_choice(in, "video.codec", "codec", video_codec_names()).value_or(v.codec);
+  // The default/preset CRF belongs to its codec's scale; another codec starts at its own
+  // "medium" quality (vp9 and av1 use 0..63).
+  if (v.codec != codec_before) v.crf = *crf_for_quality("medium", v.codec);
   v.speed = read_choice(in, "video.speed", "speed", speed_names()).value_or(v.speed);
   read_rate_control(in, v);
   read_resolution(in, v);

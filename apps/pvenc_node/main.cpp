@@ -1,5 +1,7 @@
 // pvenc-node: the command line of pvenc. `run` encodes a job, `probe` describes a file,
 // `presets` lists the presets and the encoders of this FFmpeg build.
+#include <cstdlib>
+
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -45,7 +47,9 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%^%l%$: %v");
-  av_log_set_level(log_level == "trace" || log_level == "debug" ? AV_LOG_INFO : AV_LOG_ERROR);
+  bool verbose = log_level == "trace" || log_level == "debug";
+  av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_ERROR);
+  setenv("SVT_LOG", verbose ? "3" : "1", 0);  // SVT-AV1 logs to stdout unless told not to
 
   if (*run_cmd) return pvenc::app::run_command(run);
   if (*probe_cmd) return pvenc::app::probe_command(probe_path);

@@ -1,0 +1,247 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+
+#include "actors/muxer.hpp"
+#include "actors/progress.hpp"
+#include "actors/retry_supervisor.hpp"
+#include "actors/segmenter.hpp"
+#include "codecs/media_probe.hpp"
+#include "tests/actors/actor_util.hpp"
+#include "tests/codecs/media_util.hpp"
+
+using namespace pvenc;
+using actors::job_summary;
+using actors::mux_result;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct job_request {
+  std::string input;
+  std::string output;
+  codecs::video_encode_settings settings = test::fast_settings();
+  int workers = 2;
+  int max_attempts = 3;
+  std::vector<int> fail_segments;
+  int fail_attempts = 1;
+};
+
+struct job_result {
+  actors::segment_plan plan;
+  std::optional<job_summary> summary;
+  std::optional<mux_result> mux;  // asked for only when the summary is ok
+  bool cancelled = false;         // the cancel flag after the job
+};
+
+// Runs segmenter, supervisor (with its workers), muxer and progress on `input` the way the job
+// runner does (1 s segments), then shuts every actor down.
+job_result run_job(test::actor_env& env, const job_request& job) {
+  caf::actor_system& system = env.system;
+  job_result result;
+  codecs::media_info info = codecs::probe_media(job.input);
+  auto cancel = std::make_shared<std::atomic<bool>>(false);
+  caf::scoped_actor self{system};
+  caf::actor segmenter = env.track(actors::spawn_segmenter(system, 0.0, job.settings));
+  auto plan =
+      test::ask<actors::segment_plan>(self, segmenter, actors::plan_atom::value, info, 1.0, 0.5);
+  REQUIRE(plan);
+  result.plan = *plan;
+
+  actors::muxer_options mux;
+  mux.output_path = job.output;
+  mux.container = "matroska";
+  mux.segment_count = static_cast<int>(plan->segments.size());
+  mux.expect_audio = false;
+  caf::actor muxer = env.track(actors::spawn_muxer(system, mux));
+  caf::actor progress = env.track(actors::spawn_progress(system, actors::progress_style::none));
+
+  actors::supervisor_options sup;
+  sup.plan = *plan;
+  sup.settings = job.settings;
+  sup.worker_count = job.workers;
+  sup.max_attempts = job.max_attempts;
+  sup.fail_segments = job.fail_segments;
+  sup.fail_attempts = job.fail_attempts;
+  sup.segmenter = segmenter;
+  sup.muxer = muxer;
+  sup.progress = progress;
+  sup.cancel = cancel;
+  caf::actor supervisor = env.track(actors::spawn_retry_supervisor(system, sup));
+
+  result.summary = test::ask<job_summary>(self, supervisor, actors::start_atom::value);
+  if (result.summary && result.summary->ok)
+    result.mux = test::ask<mux_result>(self, muxer, actors::finish_atom::value);
+  else
+    self->send(muxer, actors::abort_atom::value);
+  result.cancelled = cancel->load();
+
+  auto flushed = test::ask<bool>(self, progress, actors::finish_atom::value);
+  CHECK(flushed.value_or(false));
+  for (const auto& a : {supervisor, segmenter, muxer}) test::shut_down(self, a);
+  return result;
+}
+
+}  // namespace
+
+TEST_CASE("retry_supervisor encodes every segment and the muxer joins them") {
+  test::actor_env env;
+  test::temp_dir dir;
+  job_request job;
+  job.input = test::h264_clip(4, 25);
+  job.output = dir.file("out.mkv");
+  job_result r = run_job(env, job);
+
+  REQUIRE(r.plan.segments.size() == 4);
+  REQUIRE(r.summary);
+  CHECK(r.summary->ok);
+  CHECK(r.summary->error.empty());
+  CHECK(r.summary->retries == 0);
+  CHECK(r.summary->encoder == "libx264");
+  REQUIRE(r.summary->segments.size() == 4);
+  std::int64_t frames = 0;
+  for (const auto& s : r.summary->segments) {
+    REQUIRE(s.attempts.size() == 1);
+    CHECK(s.attempts[0].ok);
+    CHECK(s.attempts[0].crf == 23);
+    CHECK(s.frames == 25);
+    CHECK(s.bytes > 0);
+    frames += s.frames;
+  }
+  CHECK(frames == 100);
+  REQUIRE(r.summary->workers.size() == 2);
+  CHECK(r.summary->workers[0].frames + r.summary->workers[1].frames == 100);
+  CHECK_FALSE(r.cancelled);
+
+  REQUIRE(r.mux);
+  CHECK(r.mux->ok);
+  CHECK(r.mux->error.empty());
+  CHECK(r.mux->video_packets == 100);
+  CHECK(r.mux->audio_packets == 0);
+  REQUIRE(fs::exists(job.output));
+  CHECK(r.mux->bytes == static_cast<std::int64_t>(fs::file_size(job.output)));
+  CHECK_FALSE(fs::exists(dir.file(".out.mkv.partial")));
+  test::decode_stats decoded = test::decode_file(job.output);
+  CHECK(decoded.frames == 100);
+  CHECK(decoded.corrupt == 0);
+  codecs::media_info out = codecs::probe_media(job.output);
+  CHECK(out.video.frame_count == 100);
+  CHECK(out.video.duration_s == doctest::Approx(4.0).epsilon(0.001));
+}
+
+TEST_CASE("retry_supervisor retries a failed segment one quality step lower") {
+  test::actor_env env;
+  test::temp_dir dir;
+  job_request job;
+  job.input = test::h264_clip(4, 25);
+  job.output = dir.file("retried.mkv");
+  job.fail_segments = {0};
+  job.fail_attempts = 1;
+  job_result r = run_job(env, job);
+
+  REQUIRE(r.summary);
+  CHECK(r.summary->ok);
+  CHECK(r.summary->retries == 1);
+  REQUIRE(r.summary->segments.size() == 4);
+  const auto& first = r.summary->segments[0];
+  REQUIRE(first.attempts.size() == 2);
+  CHECK(first.attempts[0].attempt == 1);
+  CHECK(first.attempts[0].crf == 23);
+  CHECK_FALSE(first.attempts[0].ok);
+  CHECK(first.attempts[0].error.find("injected") != std::string::npos);
+  CHECK(first.attempts[1].attempt == 2);
+  CHECK(first.attempts[1].crf == 27);
+  CHECK(first.attempts[1].ok);
+  CHECK(first.frames == 25);
+  for (size_t i = 1; i < 4; ++i) CHECK(r.summary->segments[i].attempts.size() == 1);
+
+  REQUIRE(r.mux);
+  CHECK(r.mux->ok);
+  CHECK(r.mux->video_packets == 100);
+  CHECK(test::decode_file(job.output).frames == 100);
+}
+
+TEST_CASE("retry_supervisor lowers the bitrate on a retry in bitrate mode") {
+  test::actor_env env;
+  test::temp_dir dir;
+  job_request job;
+  job.input = test::h264_clip(2, 25);
+  job.output = dir.file("bitrate.mkv");
+  job.settings.use_crf = false;
+  job.settings.bitrate = 400000;
+  job.settings.level = 20;  // job_runner pins the first attempt's level for every attempt
+  job.fail_segments = {1};
+  job_result r = run_job(env, job);
+
+  REQUIRE(r.summary);
+  CHECK(r.summary->ok);
+  REQUIRE(r.summary->segments.size() == 2);
+  const auto& retried = r.summary->segments[1];
+  REQUIRE(retried.attempts.size() == 2);
+  CHECK(retried.attempts[0].crf == -1);
+  CHECK(retried.attempts[0].bitrate == 400000);
+  CHECK(retried.attempts[1].bitrate == 320000);
+  CHECK(retried.attempts[1].ok);
+  REQUIRE(r.mux);
+  // The muxer needs the retry's parameter sets to equal segment 0's.
+  INFO("mux error: " << r.mux->error);
+  CHECK(r.mux->ok);
+  if (r.mux->ok) CHECK(test::decode_file(job.output).frames == 50);
+}
+
+TEST_CASE("retry_supervisor gives up after max_attempts") {
+  test::actor_env env;
+  test::temp_dir dir;
+  job_request job;
+  job.input = test::h264_clip(4, 25);
+  job.output = dir.file("failed.mkv");
+  job.workers = 1;
+  job.settings.crf = 45;  // steps of 4, capped at max_crf (51)
+  job.fail_segments = {2};
+  job.fail_attempts = 3;
+  job.max_attempts = 3;
+  job_result r = run_job(env, job);
+
+  REQUIRE(r.summary);
+  CHECK_FALSE(r.summary->ok);
+  CHECK(r.summary->error.find("segment 2") != std::string::npos);
+  CHECK(r.summary->retries == 2);
+  REQUIRE(r.summary->segments.size() == 4);
+  const auto& failed = r.summary->segments[2];
+  REQUIRE(failed.attempts.size() == 3);
+  CHECK(failed.attempts[0].crf == 45);
+  CHECK(failed.attempts[1].crf == 49);
+  CHECK(failed.attempts[2].crf == 51);
+  for (const auto& a : failed.attempts) CHECK_FALSE(a.ok);
+  CHECK(r.cancelled);  // the supervisor stops the other workers
+  // The aborted muxer leaves nothing behind.
+  CHECK_FALSE(fs::exists(job.output));
+  CHECK_FALSE(fs::exists(dir.file(".failed.mkv.partial")));
+}
+
+TEST_CASE("an h265 job with a retried segment still muxes") {
+  // A retry encodes at a higher CRF; the muxer requires every segment's parameter sets to equal
+  // segment 0's, so the encoder's headers must not depend on the CRF.
+  test::actor_env env;
+  test::temp_dir dir;
+  job_request job;
+  job.input = test::h264_clip(2, 25);
+  job.output = dir.file("hevc.mkv");
+  job.settings = test::fast_settings("h265");
+  job.fail_segments = {1};
+  job.fail_attempts = 1;
+  job_result r = run_job(env, job);
+
+  REQUIRE(r.plan.segments.size() == 2);
+  REQUIRE(r.summary);
+  CHECK(r.summary->ok);
+  CHECK(r.summary->encoder == "libx265");
+  CHECK(r.summary->retries == 1);
+  REQUIRE(r.mux);
+  INFO("mux error: " << r.mux->error);
+  CHECK(r.mux->ok);
+  if (r.mux->ok) CHECK(test::decode_file(job.output).frames == 50);
+  CHECK_FALSE(fs::exists(dir.file(".hevc.mkv.partial")));
+}
