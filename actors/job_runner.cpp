@@ -14,6 +14,7 @@
 #include "actors/retry_supervisor.hpp"
 #include "actors/segmenter.hpp"
 #include "codecs/preflight.hpp"
+#include "codecs/video_encoder.hpp"
 #include "config/formats.hpp"
 
 namespace pvenc::actors {
@@ -87,8 +88,21 @@ codecs::video_encode_settings video_settings_of(const config::job& job) {
   return s;
 }
 
+// Keys the loader accepts that this engine does not act on yet: refused, never ignored.
+std::string unsupported_keys(const config::job& job) {
+  if (!job.faults.crash_segments.empty()) return "faults.crash_segments";
+  if (!job.faults.stall_segments.empty()) return "faults.stall_segments";
+  if (job.retry.segment_timeout > 0) return "retry.segment_timeout";
+  return "";
+}
+
 job_outcome run_job(const config::job& job, const run_options& options) {
   job_outcome out;
+  if (auto key = unsupported_keys(job); !key.empty()) {
+    out.exit_code = exit_bad_input;
+    out.error = job.source + ": " + key + " is not supported yet by this version";
+    return out;
+  }
   auto started = clock_type::now();
   caf::actor_system_config cfg;
   register_message_types(cfg);
@@ -114,6 +128,12 @@ job_outcome run_job(const config::job& job, const run_options& options) {
       const auto& info = out.input;
 
       out.settings = video_settings_of(job);
+      if (out.settings.gpu && !codecs::hardware_encoder_available(out.settings.codec)) {
+        spdlog::warn("video.gpu: no {} hardware encoder opens on this machine (NVENC, VAAPI); "
+                     "using the CPU encoder",
+                     out.settings.codec);
+        out.settings.gpu = false;
+      }
       std::string audio_codec = choose_audio(job, info, error);
       if (!error.empty()) return fail(exit_bad_input, error);
       try {

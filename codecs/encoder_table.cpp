@@ -86,15 +86,14 @@ struct table_row {
   void (*configure)(const video_encode_settings&, AVCodecContext&, AVDictionary**);
 };
 
+// Hardware encoders: NVENC only. VAAPI encoders need frames uploaded to GPU surfaces
+// (hw_frames_ctx), which the pipeline does not do yet.
 const std::vector<table_row>& table() {
   static const std::vector<table_row> rows = {
       {{"h264", "h264_nvenc", true}, configure_hardware},
-      {{"h264", "h264_vaapi", true}, configure_hardware},
       {{"h264", "libx264", false}, configure_x264},
       {{"h265", "hevc_nvenc", true}, configure_hardware},
-      {{"h265", "hevc_vaapi", true}, configure_hardware},
       {{"h265", "libx265", false}, configure_x265},
-      {{"vp9", "vp9_vaapi", true}, configure_hardware},
       {{"vp9", "libvpx-vp9", false}, configure_vp9},
       {{"av1", "av1_nvenc", true}, configure_hardware},
       {{"av1", "libsvtav1", false}, configure_svtav1},

@@ -133,12 +133,16 @@ bool hardware_encoder_available(const std::string& codec) {
   shape.source_format = AV_PIX_FMT_YUV420P;
   shape.time_base = AVRational{1, 30};
   shape.frame_rate = AVRational{30, 1};
+  int log_level = av_log_get_level();
+  av_log_set_level(AV_LOG_FATAL);  // a missing driver is an expected answer here, not an error
+  bool found = false;
   for (const auto& entry : encoder_candidates(codec, true)) {
-    if (!entry.hardware) continue;
     std::string error;
-    if (try_open(entry, settings, shape, error)) return true;
+    if (entry.hardware && try_open(entry, settings, shape, error)) found = true;
+    if (found) break;
   }
-  return false;
+  av_log_set_level(log_level);
+  return found;
 }
 
 }  // namespace pvenc::codecs

@@ -51,8 +51,11 @@ json worker_json(const actors::worker_report& w, double wall_s) {
 
 json media_info_json(const codecs::media_info& info) {
   const auto& v = info.video;
-  std::int64_t keyframes = 0;
-  for (const auto& p : v.packets) keyframes += p.keyframe ? 1 : 0;
+  json keyframe_times = json::array();
+  double tb = v.params.time_base.to_double();
+  double first = v.packets.empty() ? 0 : v.start_s;
+  for (const auto& p : v.packets)
+    if (p.keyframe) keyframe_times.push_back(round3(p.pts * tb - first));
   json audio = json::array();
   for (const auto& a : info.audio)
     audio.push_back({{"stream", a.stream_index},
@@ -75,7 +78,8 @@ json media_info_json(const codecs::media_info& info) {
             {"frame_rate", round3(v.frame_rate.to_double())},
             {"variable_frame_rate", v.variable_frame_rate},
             {"frames", v.frame_count},
-            {"keyframes", keyframes},
+            {"keyframes", keyframe_times.size()},
+            {"keyframe_times_s", keyframe_times},
             {"start_s", round3(v.start_s)},
             {"duration_s", round3(v.duration_s)}}},
           {"audio", audio}};
