@@ -138,9 +138,10 @@ media_info probe_media(const std::string& path) {
       std::int64_t ts = pkt->pts != no_timestamp ? pkt->pts : pkt->dts;
       if (ts == no_timestamp) continue;
       auto& s = spans[i];
-      // Encoder priming (AAC, MP3) that decoders drop is not part of the audio's start.
-      if (s.first == no_timestamp) ts += skipped_ticks(*pkt, *ctx.streams[pkt->stream_index]);
-      if (s.first == no_timestamp || ts < s.first) s.first = ts;
+      // The audio starts at its first packet plus the encoder priming (AAC, MP3) that
+      // decoders drop; the skipped samples may span several packets.
+      if (s.first == no_timestamp)
+        s.first = ts + skipped_ticks(*pkt, *ctx.streams[pkt->stream_index]);
       s.end = std::max(s.end, ts + pkt->duration);
     }
   }

@@ -47,8 +47,9 @@ int main(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(log_level));
   spdlog::set_pattern("%^%l%$: %v");
+  // FFmpeg's own lines only on request: pvenc reports every failure itself, in one line.
   bool verbose = log_level == "trace" || log_level == "debug";
-  av_log_set_level(verbose ? AV_LOG_INFO : AV_LOG_ERROR);
+  av_log_set_level(verbose ? AV_LOG_INFO : log_level == "info" ? AV_LOG_ERROR : AV_LOG_FATAL);
   setenv("SVT_LOG", verbose ? "3" : "1", 0);  // SVT-AV1 logs to stdout unless told not to
 
   if (*run_cmd) return pvenc::app::run_command(run);
