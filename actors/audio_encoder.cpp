@@ -48,8 +48,7 @@ caf::behavior audio_encoder(caf::event_based_actor* self, std::string path,
 
 caf::actor spawn_audio_encoder(caf::actor_system& system, std::string input_path,
                                codecs::audio_settings settings, double origin_s,
-                               const caf::actor& muxer,
-                               std::shared_ptr<std::atomic<bool>> cancel) {
+                               const caf::actor& muxer, std::shared_ptr<std::atomic<bool>> cancel) {
   return system.spawn<caf::detached>(audio_encoder, std::move(input_path), std::move(settings),
                                      origin_s, muxer, std::move(cancel));
 }

@@ -17,7 +17,6 @@ namespace pvenc::actors {
 
 caf::actor spawn_audio_encoder(caf::actor_system& system, std::string input_path,
                                codecs::audio_settings settings, double origin_s,
-                               const caf::actor& muxer,
-                               std::shared_ptr<std::atomic<bool>> cancel);
+                               const caf::actor& muxer, std::shared_ptr<std::atomic<bool>> cancel);
 
 }  // namespace pvenc::actors

@@ -65,8 +65,7 @@ caf::behavior encoder_worker(caf::event_based_actor* self, std::string name, caf
 caf::actor spawn_encoder_worker(caf::actor_system& system, std::string name,
                                 const caf::actor& observer,
                                 std::shared_ptr<std::atomic<bool>> cancel) {
-  return system.spawn<caf::detached>(encoder_worker, std::move(name), observer,
-                                     std::move(cancel));
+  return system.spawn<caf::detached>(encoder_worker, std::move(name), observer, std::move(cancel));
 }
 
 }  // namespace pvenc::actors

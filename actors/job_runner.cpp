@@ -54,8 +54,10 @@ std::string choose_audio(const config::job& job, const codecs::media_info& info,
   const std::string& codec = job.audio.codec;
   if (codec == "none") return "";
   if (info.audio.empty()) {
-    if (codec == "copy") error = "audio.codec = \"copy\" but " + info.path + " has no audio stream";
-    else spdlog::info("{} has no audio stream: the output has none", info.path);
+    if (codec == "copy")
+      error = "audio.codec = \"copy\" but " + info.path + " has no audio stream";
+    else
+      spdlog::info("{} has no audio stream: the output has none", info.path);
     return "";
   }
   if (codec == "copy") {
@@ -129,9 +131,10 @@ job_outcome run_job(const config::job& job, const run_options& options) {
 
       out.settings = video_settings_of(job);
       if (out.settings.gpu && !codecs::hardware_encoder_available(out.settings.codec)) {
-        spdlog::warn("video.gpu: no {} hardware encoder opens on this machine (NVENC, VAAPI); "
-                     "using the CPU encoder",
-                     out.settings.codec);
+        spdlog::warn(
+            "video.gpu: no {} hardware encoder opens on this machine (NVENC, VAAPI); "
+            "using the CPU encoder",
+            out.settings.codec);
         out.settings.gpu = false;
       }
       std::string audio_codec = choose_audio(job, info, error);
@@ -188,7 +191,8 @@ job_outcome run_job(const config::job& job, const run_options& options) {
       self->send(actors.progress, phase_atom::value, std::string("muxing"));
       if (!ask(self, actors.muxer, out.mux, error, finish_atom::value))
         return fail(exit_failed, "muxer: " + error);
-      if (!out.mux.ok) return fail(exit_failed, "writing " + job.output.path + ": " + out.mux.error);
+      if (!out.mux.ok)
+        return fail(exit_failed, "writing " + job.output.path + ": " + out.mux.error);
       out.exit_code = exit_ok;
       self->send(actors.progress, phase_atom::value, std::string("done"));
       actors.shutdown(self);

@@ -13,8 +13,8 @@ namespace pvenc::actors {
 // Exit codes of `pvenc-node run` (documented in README.md).
 enum exit_code : int {
   exit_ok = 0,
-  exit_failed = 1,      // a failure during the work (a segment failed every attempt, I/O, ...)
-  exit_bad_input = 2,   // a bad job or input found before any work started
+  exit_failed = 1,     // a failure during the work (a segment failed every attempt, I/O, ...)
+  exit_bad_input = 2,  // a bad job or input found before any work started
 };
 
 struct run_options {
@@ -24,7 +24,7 @@ struct run_options {
 
 struct job_outcome {
   int exit_code = exit_failed;
-  std::string error;            // one line, empty on success
+  std::string error;  // one line, empty on success
   codecs::media_info input;
   segment_plan plan;
   job_summary summary;

@@ -16,14 +16,14 @@ namespace pvenc::actors {
 // that decode them. Reading starts at a clean start point (an IDR), which may lie before the
 // segment's first frame: those pre-roll frames are decoded and dropped.
 struct segment_spec {
-  int id = 0;                      // position in the file, 0-based
-  std::int64_t first_packet = 0;   // first packet to read: index into video.packets (decode order)
-  std::int64_t packet_count = 0;   // packets to read
+  int id = 0;                     // position in the file, 0-based
+  std::int64_t first_packet = 0;  // first packet to read: index into video.packets (decode order)
+  std::int64_t packet_count = 0;  // packets to read
   std::int64_t preroll_packets = 0;  // of which decoded only to prime the decoder
-  std::int64_t start_frame = 0;    // presentation-order frame index, inclusive
-  std::int64_t end_frame = 0;      // exclusive
-  std::int64_t start_pts = 0;      // source time base
-  std::int64_t end_pts = 0;        // exclusive: the next segment's start, or the video's end
+  std::int64_t start_frame = 0;      // presentation-order frame index, inclusive
+  std::int64_t end_frame = 0;        // exclusive
+  std::int64_t start_pts = 0;        // source time base
+  std::int64_t end_pts = 0;          // exclusive: the next segment's start, or the video's end
   std::int64_t source_bytes = 0;
   double start_s = 0;
   double duration_s = 0;
@@ -44,19 +44,19 @@ struct analysis_result {
 // A worker's answer for one encode attempt.
 struct segment_outcome {
   int segment_id = 0;
-  int attempt = 1;                  // 1-based
+  int attempt = 1;  // 1-based
   bool ok = false;
   std::string error;
-  std::string worker;               // "local/0"
+  std::string worker;  // "local/0"
   double encode_s = 0;
-  codecs::encoded_video video;      // valid when ok
+  codecs::encoded_video video;  // valid when ok
 };
 
 // One attempt as the report shows it.
 struct attempt_record {
   int attempt = 1;
   std::string worker;
-  int crf = 0;                      // or -1 in bitrate mode
+  int crf = 0;  // or -1 in bitrate mode
   std::int64_t bitrate = 0;
   bool ok = false;
   std::string error;
@@ -67,7 +67,7 @@ struct segment_report {
   segment_spec spec;
   std::vector<attempt_record> attempts;
   std::int64_t bytes = 0;
-  std::int64_t frames = 0;          // frames the encoder produced
+  std::int64_t frames = 0;  // frames the encoder produced
 };
 
 struct worker_report {
@@ -82,7 +82,7 @@ struct job_summary {
   std::string error;
   std::vector<segment_report> segments;
   std::vector<worker_report> workers;
-  std::string encoder;              // the libavcodec encoder used
+  std::string encoder;  // the libavcodec encoder used
   int retries = 0;
 };
 

@@ -30,7 +30,7 @@ struct muxer_state {
   // video
   std::map<int, codecs::encoded_video> finished;  // segments waiting for their turn
   int next_segment = 0;
-  std::size_t next_packet = 0;                    // within finished[next_segment]
+  std::size_t next_packet = 0;  // within finished[next_segment]
   // audio
   std::optional<codecs::stream_params> audio_params;
   std::deque<media_packet> audio_queue;
@@ -56,8 +56,8 @@ bool ready_for_header(const muxer_state& st) {
 
 void open_output(muxer_state& st) {
   st.video_params = st.finished.at(0).params;
-  st.writer = std::make_unique<codecs::container_writer>(st.options.output_path,
-                                                        st.options.container);
+  st.writer =
+      std::make_unique<codecs::container_writer>(st.options.output_path, st.options.container);
   st.video_index = st.writer->add_stream(st.video_params);
   if (st.audio_params) st.audio_index = st.writer->add_stream(*st.audio_params);
   st.writer->open();
@@ -114,8 +114,8 @@ void try_finish(muxer_state& st) {
       if (!st.writer) throw std::runtime_error("no video was encoded");
       st.writer->commit();
       std::error_code ec;
-      st.result.bytes = static_cast<std::int64_t>(
-          std::filesystem::file_size(st.options.output_path, ec));
+      st.result.bytes =
+          static_cast<std::int64_t>(std::filesystem::file_size(st.options.output_path, ec));
       st.result.ok = true;
     } catch (const std::exception& e) {
       st.error = e.what();

@@ -13,7 +13,7 @@ namespace pvenc::actors {
 
 struct muxer_options {
   std::string output_path;
-  std::string container;     // libavformat muxer name
+  std::string container;  // libavformat muxer name
   int segment_count = 0;
   bool expect_audio = false;
 };

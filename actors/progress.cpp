@@ -4,8 +4,8 @@
 #include <cstdio>
 #include <string>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/fmt/fmt.h>
+#include <nlohmann/json.hpp>
 
 #include "actors/protocol.hpp"
 
@@ -62,9 +62,9 @@ void draw_bar(progress_state& st) {
   std::string line = fmt::format(
       "\r[{}] {:5.1f}% {:<9} {}/{} frames  seg {}/{}  workers {}/{}  {:6.1f} fps  {} elapsed  "
       "ETA {}{}",
-      bar, percent(st), st.phase, st.last.frames_done, st.last.frames_total,
-      st.last.segments_done, st.last.segments_total, st.last.workers_busy,
-      st.last.workers_total, st.fps, clock_text(seconds_since(st.start)), clock_text(eta(st)),
+      bar, percent(st), st.phase, st.last.frames_done, st.last.frames_total, st.last.segments_done,
+      st.last.segments_total, st.last.workers_busy, st.last.workers_total, st.fps,
+      clock_text(seconds_since(st.start)), clock_text(eta(st)),
       st.last.retries ? fmt::format("  retries {}", st.last.retries) : std::string());
   std::fputs(line.c_str(), stderr);
   std::fputs("\x1b[K", stderr);  // clear the rest of the line
@@ -73,18 +73,19 @@ void draw_bar(progress_state& st) {
 }
 
 void print_json(const progress_state& st) {
-  nlohmann::json j = {{"phase", st.phase},
-                      {"percent", std::round(percent(st) * 10) / 10},
-                      {"frames", st.last.frames_done},
-                      {"frames_total", st.last.frames_total},
-                      {"segments_done", st.last.segments_done},
-                      {"segments_total", st.last.segments_total},
-                      {"workers_busy", st.last.workers_busy},
-                      {"workers", st.last.workers_total},
-                      {"retries", st.last.retries},
-                      {"fps", std::round(st.fps * 10) / 10},
-                      {"elapsed_s", std::round(seconds_since(st.start) * 10) / 10},
-                      {"eta_s", eta(st) < 0 ? nlohmann::json() : nlohmann::json(std::round(eta(st)))}};
+  nlohmann::json j = {
+      {"phase", st.phase},
+      {"percent", std::round(percent(st) * 10) / 10},
+      {"frames", st.last.frames_done},
+      {"frames_total", st.last.frames_total},
+      {"segments_done", st.last.segments_done},
+      {"segments_total", st.last.segments_total},
+      {"workers_busy", st.last.workers_busy},
+      {"workers", st.last.workers_total},
+      {"retries", st.last.retries},
+      {"fps", std::round(st.fps * 10) / 10},
+      {"elapsed_s", std::round(seconds_since(st.start) * 10) / 10},
+      {"eta_s", eta(st) < 0 ? nlohmann::json() : nlohmann::json(std::round(eta(st)))}};
   std::fprintf(stderr, "%s\n", j.dump().c_str());
   std::fflush(stderr);
 }

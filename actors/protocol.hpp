@@ -111,8 +111,8 @@ typename Inspector::result_type inspect(Inspector& f, segment_source& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, encoded_video& x) {
-  return f(caf::meta::type_name("encoded_video"), x.params, x.packets, x.encoder, x.frames,
-           x.bytes, x.corrupt_packets);
+  return f(caf::meta::type_name("encoded_video"), x.params, x.packets, x.encoder, x.frames, x.bytes,
+           x.corrupt_packets);
 }
 
 }  // namespace pvenc::codecs
@@ -122,8 +122,8 @@ namespace pvenc::actors {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_spec& x) {
   return f(caf::meta::type_name("segment_spec"), x.id, x.first_packet, x.packet_count,
-           x.preroll_packets, x.start_frame, x.end_frame, x.start_pts, x.end_pts, x.source_bytes, x.start_s,
-           x.duration_s);
+           x.preroll_packets, x.start_frame, x.end_frame, x.start_pts, x.end_pts, x.source_bytes,
+           x.start_s, x.duration_s);
 }
 
 template <class Inspector>
@@ -172,8 +172,8 @@ typename Inspector::result_type inspect(Inspector& f, mux_result& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, progress_update& x) {
-  return f(caf::meta::type_name("progress_update"), x.frames_done, x.frames_total,
-           x.segments_done, x.segments_total, x.workers_busy, x.workers_total, x.retries);
+  return f(caf::meta::type_name("progress_update"), x.frames_done, x.frames_total, x.segments_done,
+           x.segments_total, x.workers_busy, x.workers_total, x.retries);
 }
 
 }  // namespace pvenc::actors

@@ -22,11 +22,11 @@ struct worker_slot {
 };
 
 struct task_state {
-  int attempts = 0;             // attempts started
-  caf::message source;          // loaded segment_source, kept until the segment succeeds
+  int attempts = 0;     // attempts started
+  caf::message source;  // loaded segment_source, kept until the segment succeeds
   bool loading = false;
   bool done = false;
-  std::int64_t frames_done = 0; // progress of the attempt in flight
+  std::int64_t frames_done = 0;  // progress of the attempt in flight
   segment_report report;
 };
 
@@ -34,7 +34,7 @@ struct supervisor_state {
   supervisor_options options;
   std::vector<worker_slot> workers;
   std::vector<task_state> tasks;
-  std::deque<int> queue;        // segment ids waiting for a worker
+  std::deque<int> queue;  // segment ids waiting for a worker
   int done = 0;
   job_summary summary;
   caf::response_promise promise;
@@ -111,8 +111,8 @@ void on_outcome(self_ptr self, std::size_t worker, segment_outcome& outcome) {
     ++st.done;
   } else {
     task.frames_done = 0;
-    spdlog::warn("[seg {:04d}] attempt {}/{} failed on {}: {}", outcome.segment_id,
-                 outcome.attempt, st.options.max_attempts, outcome.worker, outcome.error);
+    spdlog::warn("[seg {:04d}] attempt {}/{} failed on {}: {}", outcome.segment_id, outcome.attempt,
+                 st.options.max_attempts, outcome.worker, outcome.error);
     if (task.attempts >= st.options.max_attempts) {
       finish(self, false,
              "segment " + std::to_string(outcome.segment_id) + " failed after " +

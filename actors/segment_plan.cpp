@@ -14,9 +14,9 @@ constexpr std::int64_t leading_picture_window = 64;
 
 struct timeline {
   const std::vector<packet_entry>& packets;
-  double tb = 0;                          // seconds per tick
-  std::vector<std::int64_t> sorted_pts;   // presentation order
-  std::int64_t end_pts = 0;               // the video's end (exclusive)
+  double tb = 0;                         // seconds per tick
+  std::vector<std::int64_t> sorted_pts;  // presentation order
+  std::int64_t end_pts = 0;              // the video's end (exclusive)
 
   std::int64_t count() const { return static_cast<std::int64_t>(packets.size()); }
   double seconds(std::int64_t pts) const { return (pts - sorted_pts.front()) * tb; }

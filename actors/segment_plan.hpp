@@ -6,10 +6,10 @@
 namespace pvenc::actors {
 
 struct plan_options {
-  double duration = 10.0;        // target seconds per segment
-  double min_duration = 2.0;     // no segment shorter, except a whole video shorter than this
+  double duration = 10.0;     // target seconds per segment
+  double min_duration = 2.0;  // no segment shorter, except a whole video shorter than this
   std::int64_t max_bytes = 256LL << 20;  // source bytes per segment (bounds memory on raw input)
-  bool by_cost = true;           // queue longest first; false keeps file order (unseekable input)
+  bool by_cost = true;  // queue longest first; false keeps file order (unseekable input)
 };
 
 // Segments start at source keyframes and together own every frame exactly once (by pts).

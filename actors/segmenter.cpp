@@ -72,8 +72,8 @@ codecs::segment_source read_segment(segmenter_state& st, const segment_spec& spe
   src.video = st.info.video.params;
   const auto& entries = st.info.video.packets;
   AVRational tb = codecs::to_av(src.video.time_base);
-  src.origin_pts = av_rescale_q(static_cast<std::int64_t>(st.origin_s * AV_TIME_BASE),
-                                AV_TIME_BASE_Q, tb);
+  src.origin_pts =
+      av_rescale_q(static_cast<std::int64_t>(st.origin_s * AV_TIME_BASE), AV_TIME_BASE_Q, tb);
   src.start_pts = spec.start_pts;
   src.end_pts = spec.end_pts;
   codecs::output_size(src.video, st.settings, src.output_width, src.output_height);

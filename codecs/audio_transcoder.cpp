@@ -37,8 +37,8 @@ struct audio_transcoder::impl {
     input.select_streams({stream});
     AVStream* st = input.context().streams[stream];
     source_tb = st->time_base;
-    origin = av_rescale_q(static_cast<std::int64_t>(origin_s * AV_TIME_BASE), AV_TIME_BASE_Q,
-                          source_tb);
+    origin =
+        av_rescale_q(static_cast<std::int64_t>(origin_s * AV_TIME_BASE), AV_TIME_BASE_Q, source_tb);
     if (s.codec == "copy") {
       out = input.params(stream);
       return;
@@ -98,7 +98,7 @@ struct audio_transcoder::impl {
     if (!swr) open_resampler(f);
     if (next_pts == no_timestamp) {
       // frame.pts already excludes skipped priming samples; best_effort may not.
-      std::int64_t ts = f.pts != no_timestamp                      ? f.pts
+      std::int64_t ts = f.pts != no_timestamp                     ? f.pts
                         : f.best_effort_timestamp != no_timestamp ? f.best_effort_timestamp
                                                                   : origin;
       next_pts = av_rescale_q(ts - origin, source_tb, enc->time_base);
@@ -120,8 +120,8 @@ struct audio_transcoder::impl {
   void open_resampler(const AVFrame& f) {
     SwrContext* raw = nullptr;
     check_av(swr_alloc_set_opts2(&raw, &enc->ch_layout, enc->sample_fmt, enc->sample_rate,
-                                 const_cast<AVChannelLayout*>(&f.ch_layout), static_cast<AVSampleFormat>(f.format),
-                                 f.sample_rate, 0, nullptr),
+                                 const_cast<AVChannelLayout*>(&f.ch_layout),
+                                 static_cast<AVSampleFormat>(f.format), f.sample_rate, 0, nullptr),
              "configuring the resampler");
     swr.reset(raw);
     check_av(swr_init(swr.get()), "opening the resampler");
@@ -178,7 +178,9 @@ audio_transcoder::audio_transcoder(const std::string& path, const audio_settings
 
 audio_transcoder::~audio_transcoder() = default;
 
-const stream_params& audio_transcoder::output_params() const { return impl_->out; }
+const stream_params& audio_transcoder::output_params() const {
+  return impl_->out;
+}
 
 void audio_transcoder::run(const packet_sink& sink, const std::atomic<bool>* cancel) {
   impl_->run(sink, cancel);

@@ -13,7 +13,7 @@
 namespace pvenc::codecs {
 
 struct audio_settings {
-  std::string codec = "aac";     // aac | opus | copy
+  std::string codec = "aac";  // aac | opus | copy
   std::int64_t bitrate = 128000;
 };
 

@@ -46,8 +46,8 @@ void fill_codec_parameters(const stream_params& p, AVCodecParameters& par) {
   av_freep(&par.extradata);
   par.extradata_size = 0;
   if (!p.extradata.empty()) {
-    par.extradata = static_cast<uint8_t*>(
-        av_mallocz(p.extradata.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+    par.extradata =
+        static_cast<uint8_t*>(av_mallocz(p.extradata.size() + AV_INPUT_BUFFER_PADDING_SIZE));
     if (!par.extradata) throw av_error("out of memory copying extradata", AVERROR(ENOMEM));
     std::memcpy(par.extradata, p.extradata.data(), p.extradata.size());
     par.extradata_size = static_cast<int>(p.extradata.size());

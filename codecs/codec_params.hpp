@@ -10,8 +10,12 @@ stream_params to_stream_params(const AVCodecParameters& par, AVRational time_bas
 // Overwrites `par` with `params` (extradata copied; libav owns its copy).
 void fill_codec_parameters(const stream_params& params, AVCodecParameters& par);
 
-inline AVRational to_av(rational r) { return AVRational{r.num, r.den}; }
-inline rational from_av(AVRational r) { return rational{r.num, r.den}; }
+inline AVRational to_av(rational r) {
+  return AVRational{r.num, r.den};
+}
+inline rational from_av(AVRational r) {
+  return rational{r.num, r.den};
+}
 
 // Copies a libav packet's payload and timing into a media_packet.
 media_packet to_media_packet(const AVPacket& pkt);

@@ -45,8 +45,8 @@ int container_writer::add_stream(const stream_params& params) {
   st->time_base = to_av(params.time_base);
   if (params.frame_rate.num > 0) st->avg_frame_rate = to_av(params.frame_rate);
   if (avformat_query_codec(ctx_->oformat, st->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 1)
-    throw av_error(std::string(avcodec_get_name(st->codecpar->codec_id)) +
-                   " cannot be stored in " + ctx_->oformat->name);
+    throw av_error(std::string(avcodec_get_name(st->codecpar->codec_id)) + " cannot be stored in " +
+                   ctx_->oformat->name);
   source_tb_.push_back(to_av(params.time_base));
   last_dts_.push_back(no_timestamp);
   return st->index;
@@ -81,7 +81,8 @@ void container_writer::commit() {
   check_av(avio_closep(&ctx_->pb), "closing " + temp_path_);
   std::error_code ec;
   std::filesystem::rename(temp_path_, final_path_, ec);
-  if (ec) throw av_error("cannot rename " + temp_path_ + " to " + final_path_ + ": " + ec.message());
+  if (ec)
+    throw av_error("cannot rename " + temp_path_ + " to " + final_path_ + ": " + ec.message());
   committed_ = true;
 }
 

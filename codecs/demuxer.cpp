@@ -26,7 +26,8 @@ demuxer::demuxer(const std::string& path) : path_(path) {
   if (ret < 0) throw av_error("cannot open input " + path + ": " + av_error_text(ret), ret);
   ctx_.reset(raw);
   ret = avformat_find_stream_info(ctx_.get(), nullptr);
-  if (ret < 0) throw av_error("cannot read stream info of " + path + ": " + av_error_text(ret), ret);
+  if (ret < 0)
+    throw av_error("cannot read stream info of " + path + ": " + av_error_text(ret), ret);
 }
 
 int demuxer::best_video_stream() const {
@@ -80,7 +81,8 @@ bool demuxer::read(AVPacket& pkt) {
 bool demuxer::seek_before(int stream_index, std::int64_t dts) {
   if (generated_) return false;
   int ret = av_seek_frame(ctx_.get(), stream_index, dts, AVSEEK_FLAG_BACKWARD);
-  if (ret < 0) ret = av_seek_frame(ctx_.get(), stream_index, dts, AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY);
+  if (ret < 0)
+    ret = av_seek_frame(ctx_.get(), stream_index, dts, AVSEEK_FLAG_BACKWARD | AVSEEK_FLAG_ANY);
   return ret >= 0;
 }
 

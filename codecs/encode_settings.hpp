@@ -7,18 +7,18 @@
 namespace pvenc::codecs {
 
 struct video_encode_settings {
-  std::string codec = "h264";     // job-file name: h264 | h265 | vp9 | av1
-  std::string speed = "medium";   // x264 preset name, mapped for the other encoders
+  std::string codec = "h264";    // job-file name: h264 | h265 | vp9 | av1
+  std::string speed = "medium";  // x264 preset name, mapped for the other encoders
   bool use_crf = true;
   int crf = 23;
-  std::int64_t bitrate = 0;       // bits/s when !use_crf
-  int width = 0;                  // 0: the source's (odd sizes are cropped to even)
+  std::int64_t bitrate = 0;  // bits/s when !use_crf
+  int width = 0;             // 0: the source's (odd sizes are cropped to even)
   int height = 0;
-  int frame_rate_num = 0;         // 0: keep the source's timestamps
+  int frame_rate_num = 0;  // 0: keep the source's timestamps
   int frame_rate_den = 0;
   int threads = 1;
-  int level = -99;                // codec level to pin (every segment's headers must agree);
-                                  // -99: the encoder's choice
+  int level = -99;  // codec level to pin (every segment's headers must agree);
+                    // -99: the encoder's choice
   bool gpu = false;
 };
 

@@ -8,7 +8,7 @@ namespace {
 
 // Position of `speed` in x264's preset list: 0 = ultrafast ... 8 = veryslow.
 int speed_index(const std::string& speed) {
-  static const char* names[] = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+  static const char* names[] = {"ultrafast", "superfast", "veryfast", "faster",  "fast",
                                 "medium",    "slow",      "slower",   "veryslow"};
   for (int i = 0; i < 9; ++i)
     if (speed == names[i]) return i;

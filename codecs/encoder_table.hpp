@@ -11,8 +11,8 @@
 namespace pvenc::codecs {
 
 struct encoder_entry {
-  std::string codec;        // job-file name
-  std::string encoder;      // libavcodec encoder name
+  std::string codec;    // job-file name
+  std::string encoder;  // libavcodec encoder name
   bool hardware = false;
 };
 

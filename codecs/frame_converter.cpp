@@ -16,8 +16,8 @@ const AVFrame& frame_converter::convert(const AVFrame& src) {
     int in_w = crop ? width_ : src.width;
     int in_h = crop ? height_ : src.height;
     sws_.reset(sws_getContext(in_w, in_h, static_cast<AVPixelFormat>(src.format), width_, height_,
-                              format_, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT,
-                              nullptr, nullptr, nullptr));
+                              format_, SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
+                              nullptr, nullptr));
     if (!sws_) throw av_error("cannot convert this frame format (swscale)");
     src_width_ = src.width;
     src_height_ = src.height;

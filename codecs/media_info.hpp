@@ -45,7 +45,7 @@ struct audio_info {
 struct media_info {
   std::string path;
   std::string format_name;
-  std::int64_t size_bytes = 0;   // 0 for generated inputs
+  std::int64_t size_bytes = 0;  // 0 for generated inputs
   bool seekable = false;
   double duration_s = 0;
   video_info video;

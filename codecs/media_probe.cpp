@@ -18,7 +18,9 @@ extern "C" {
 namespace pvenc::codecs {
 namespace {
 
-double seconds(std::int64_t ts, AVRational tb) { return ts * av_q2d(tb); }
+double seconds(std::int64_t ts, AVRational tb) {
+  return ts * av_q2d(tb);
+}
 
 // Fills missing pts from dts, or from the frame rate when both are missing.
 void repair_timestamps(std::vector<packet_entry>& packets, AVRational rate, AVRational tb) {
@@ -53,8 +55,7 @@ std::int64_t skipped_ticks(const AVPacket& pkt, const AVStream& st) {
 
 void check_video_decodes(demuxer& input, int stream) {
   decoder probe_decoder(input.params(stream), 1);
-  if (!probe_decoder.usable())
-    throw av_error("no decoder for the video codec of " + input.path());
+  if (!probe_decoder.usable()) throw av_error("no decoder for the video codec of " + input.path());
 }
 
 void finish_video(video_info& v, AVRational tb) {
@@ -72,7 +73,8 @@ void finish_video(video_info& v, AVRational tb) {
   v.start_s = seconds(pts.front(), tb);
   v.duration_s = seconds(pts.back() + last_duration - pts.front(), tb);
   if (!v.frame_rate.num && v.duration_s > 0)
-    v.frame_rate = rational{static_cast<int>(std::lround(v.frame_count / v.duration_s * 1000)), 1000};
+    v.frame_rate =
+        rational{static_cast<int>(std::lround(v.frame_count / v.duration_s * 1000)), 1000};
 }
 
 }  // namespace
@@ -128,8 +130,8 @@ media_info probe_media(const std::string& path) {
       e.duration = pkt->duration;
       e.size = pkt->size;
       e.keyframe = (pkt->flags & AV_PKT_FLAG_KEY) != 0;
-      e.clean_start = e.keyframe && is_clean_start(v.params.codec_id, v.params.extradata,
-                                                   pkt->data, pkt->size);
+      e.clean_start =
+          e.keyframe && is_clean_start(v.params.codec_id, v.params.extradata, pkt->data, pkt->size);
       v.packets.push_back(e);
       continue;
     }

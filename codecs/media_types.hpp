@@ -27,12 +27,12 @@ struct stream_params {
   std::vector<std::uint8_t> extradata;
   rational time_base;
   std::int64_t bit_rate = 0;
-  int profile = -99;    // FF_PROFILE_UNKNOWN
+  int profile = -99;  // FF_PROFILE_UNKNOWN
   int level = -99;
   // video
   int width = 0;
   int height = 0;
-  int format = -1;      // AVPixelFormat or AVSampleFormat
+  int format = -1;  // AVPixelFormat or AVSampleFormat
   rational sample_aspect_ratio;
   rational frame_rate;  // average frame rate, 0/1 when unknown
   int bits_per_coded_sample = 0;

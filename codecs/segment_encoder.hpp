@@ -17,31 +17,31 @@ namespace pvenc::codecs {
 // A segment's source: the compressed packets of one independently decodable range.
 struct segment_source {
   int segment_id = 0;
-  stream_params video;                 // the source video stream (time base: packets' base)
-  std::vector<media_packet> packets;   // decode order, starting at a clean start (IDR)
-  std::vector<media_packet> priming;   // the stream's first packet when `packets` starts later
-  std::int64_t origin_pts = 0;         // source pts of output time 0
-  std::int64_t start_pts = 0;          // the segment's frames: start_pts <= pts < end_pts;
-  std::int64_t end_pts = 0;            // others (pre-roll, the next segment's) are dropped
-  int output_width = 0;                // the job's output size (the same for every segment)
+  stream_params video;                // the source video stream (time base: packets' base)
+  std::vector<media_packet> packets;  // decode order, starting at a clean start (IDR)
+  std::vector<media_packet> priming;  // the stream's first packet when `packets` starts later
+  std::int64_t origin_pts = 0;        // source pts of output time 0
+  std::int64_t start_pts = 0;         // the segment's frames: start_pts <= pts < end_pts;
+  std::int64_t end_pts = 0;           // others (pre-roll, the next segment's) are dropped
+  int output_width = 0;               // the job's output size (the same for every segment)
   int output_height = 0;
 };
 
 // The encoded segment. Packet timestamps are in `params.time_base`, already on the output
 // timeline (source pts - origin).
 struct encoded_video {
-  stream_params params;                // encoder output: codec, extradata, time base
-  std::vector<media_packet> packets;   // decode order
-  std::string encoder;                 // "libx264"
-  std::int64_t frames = 0;             // frames encoded
+  stream_params params;               // encoder output: codec, extradata, time base
+  std::vector<media_packet> packets;  // decode order
+  std::string encoder;                // "libx264"
+  std::int64_t frames = 0;            // frames encoded
   std::int64_t bytes = 0;
-  int corrupt_packets = 0;             // source packets the decoder rejected
+  int corrupt_packets = 0;  // source packets the decoder rejected
 };
 
 struct segment_hooks {
   std::function<void(std::int64_t frames_done)> on_progress;  // called every few frames
   const std::atomic<bool>* cancel = nullptr;                  // set: stop with an error
-  bool inject_failure = false;         // fault drill: the encode step fails halfway
+  bool inject_failure = false;  // fault drill: the encode step fails halfway
 };
 
 // Throws av_error (with the reason) on failure, cancellation and injected failure.

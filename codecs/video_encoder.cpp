@@ -56,8 +56,7 @@ codec_context_ptr try_open(const encoder_entry& entry, const video_encode_settin
 
 }  // namespace
 
-video_encoder::video_encoder(const video_encode_settings& settings,
-                             const video_stream_shape& shape)
+video_encoder::video_encoder(const video_encode_settings& settings, const video_stream_shape& shape)
     : packet_(make_packet()) {
   std::string errors;
   for (const auto& entry : encoder_candidates(settings.codec, settings.gpu)) {

@@ -78,6 +78,8 @@ std::optional<int> crf_for_quality(std::string_view quality, std::string_view co
   return std::nullopt;
 }
 
-int max_crf(std::string_view codec) { return (codec == "vp9" || codec == "av1") ? 63 : 51; }
+int max_crf(std::string_view codec) {
+  return (codec == "vp9" || codec == "av1") ? 63 : 51;
+}
 
 }  // namespace pvenc::config

@@ -10,8 +10,8 @@
 namespace pvenc::config {
 
 struct container_format {
-  std::string extension;          // ".mp4"
-  std::string muxer;              // libavformat short name: "mp4", "matroska", "webm"
+  std::string extension;  // ".mp4"
+  std::string muxer;      // libavformat short name: "mp4", "matroska", "webm"
   std::vector<std::string> video_codecs;
   std::vector<std::string> audio_codecs;  // job-file names; "copy" is checked against the source
 };

@@ -16,42 +16,42 @@ struct input_section {
 };
 
 struct output_section {
-  std::string path;        // container chosen from the extension (.mp4, .mkv, .webm)
-  bool overwrite = true;   // false: an existing output is an error before any work
+  std::string path;       // container chosen from the extension (.mp4, .mkv, .webm)
+  bool overwrite = true;  // false: an existing output is an error before any work
 };
 
 struct video_section {
-  std::string codec = "h264";    // h264 | h265 | vp9 | av1
+  std::string codec = "h264";  // h264 | h265 | vp9 | av1
   rate_mode mode = rate_mode::crf;
   int crf = 23;                  // used when mode == crf (also set from `quality`)
   std::int64_t bitrate = 0;      // bits/s, used when mode == bitrate
   std::string speed = "medium";  // x264 preset names, mapped for the other encoders
   int width = 0;                 // 0: the source's
   int height = 0;
-  int frame_rate_num = 0;        // 0/0: the source's timestamps (VFR stays VFR)
+  int frame_rate_num = 0;  // 0/0: the source's timestamps (VFR stays VFR)
   int frame_rate_den = 0;
   bool gpu = false;
 };
 
 struct audio_section {
-  std::string codec = "aac";     // aac | opus | copy | none
-  std::int64_t bitrate = 128000; // bits/s
+  std::string codec = "aac";      // aac | opus | copy | none
+  std::int64_t bitrate = 128000;  // bits/s
 };
 
 struct segments_section {
-  double duration = 10.0;        // seconds, target length of a segment
-  double min_duration = 2.0;     // seconds, no segment shorter (except a whole short video)
+  double duration = 10.0;     // seconds, target length of a segment
+  double min_duration = 2.0;  // seconds, no segment shorter (except a whole short video)
 };
 
 struct workers_section {
-  int count = 0;                 // encoder workers in this process; 0 = one per CPU core
-  int threads = 1;               // encoder threads per worker
+  int count = 0;    // encoder workers in this process; 0 = one per CPU core
+  int threads = 1;  // encoder threads per worker
 };
 
 struct retry_section {
-  int max_attempts = 3;          // attempts per segment, the first included
-  int crf_step = 4;              // CRF added per retry (bitrate mode: 20 % less per retry)
-  double segment_timeout = 0;    // seconds; 0 = derived from the segment's length
+  int max_attempts = 3;        // attempts per segment, the first included
+  int crf_step = 4;            // CRF added per retry (bitrate mode: 20 % less per retry)
+  double segment_timeout = 0;  // seconds; 0 = derived from the segment's length
 };
 
 // Failure drills: real failures injected on purpose, for tests and rehearsals.
@@ -63,8 +63,8 @@ struct faults_section {
 };
 
 struct job {
-  std::string source;            // the job file's path (for messages)
-  std::string preset;            // "" or fast | balanced | quality | 4k
+  std::string source;  // the job file's path (for messages)
+  std::string preset;  // "" or fast | balanced | quality | 4k
   input_section input;
   output_section output;
   video_section video;

@@ -7,9 +7,9 @@ namespace pvenc::app {
 
 struct run_args {
   std::string job_file;
-  std::string report_file;   // "" : no report
+  std::string report_file;  // "" : no report
   std::string progress = "auto";
-  int workers = 0;           // 0: the job's
+  int workers = 0;  // 0: the job's
 };
 
 int run_command(const run_args& args);

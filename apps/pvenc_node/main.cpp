@@ -2,9 +2,9 @@
 // `presets` lists the presets and the encoders of this FFmpeg build.
 #include <cstdlib>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "apps/pvenc_node/commands.hpp"
 

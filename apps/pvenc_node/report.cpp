@@ -7,11 +7,13 @@ namespace {
 
 using nlohmann::json;
 
-double round3(double x) { return std::round(x * 1000) / 1000; }
+double round3(double x) {
+  return std::round(x * 1000) / 1000;
+}
 
 json attempt_json(const actors::attempt_record& a) {
-  json j = {{"attempt", a.attempt}, {"worker", a.worker}, {"ok", a.ok},
-            {"encode_s", round3(a.encode_s)}};
+  json j = {
+      {"attempt", a.attempt}, {"worker", a.worker}, {"ok", a.ok}, {"encode_s", round3(a.encode_s)}};
   if (a.crf >= 0) j["crf"] = a.crf;
   if (a.bitrate > 0) j["bitrate"] = a.bitrate;
   if (!a.error.empty()) j["error"] = a.error;
@@ -117,7 +119,8 @@ json make_report(const config::job& job, const actors::job_outcome& outcome,
   for (const auto& s : outcome.summary.segments) segments.push_back(segment_json(s));
   report["segments"] = segments;
   json workers = json::array();
-  for (const auto& w : outcome.summary.workers) workers.push_back(worker_json(w, outcome.elapsed_s));
+  for (const auto& w : outcome.summary.workers)
+    workers.push_back(worker_json(w, outcome.elapsed_s));
   report["workers"] = workers;
   return report;
 }
