@@ -25,6 +25,9 @@ demuxer::demuxer(const std::string& path) : path_(path) {
   int ret = avformat_open_input(&raw, url.c_str(), format, nullptr);
   if (ret < 0) throw av_error("cannot open input " + path + ": " + av_error_text(ret), ret);
   ctx_.reset(raw);
+  // Missing pts (MPEG-PS/ES B-frames) are filled by libavformat from the parsed stream, the
+  // same way for the analyzer and for every segment read.
+  ctx_->flags |= AVFMT_FLAG_GENPTS;
   ret = avformat_find_stream_info(ctx_.get(), nullptr);
   if (ret < 0)
     throw av_error("cannot read stream info of " + path + ": " + av_error_text(ret), ret);

@@ -1,0 +1,41 @@
+// End-to-end encodes of sources in older containers whose packets lack timestamps: MPEG-2 in
+// MPEG-PS with B-frames, MPEG-4 Part 2 in AVI, a raw H.264 elementary stream.
+#include <doctest/doctest.h>
+
+#include "encode_checks_util.hpp"
+#include "media_check_util.hpp"
+
+using namespace pvenc::e2e;
+
+namespace {
+
+void check_round_trip(const std::string& name, const std::vector<std::string>& codec_options) {
+  temp_dir dir;
+  media_facts source;
+  std::vector<std::string> args = test_video("352x288", 25, 3);
+  args.insert(args.end(), codec_options.begin(), codec_options.end());
+  std::string input = make_source(dir, name, args, source);
+  std::string output = dir.file("out.mkv");
+  encode_run run = run_job(dir, job_toml(input, output, "h264", "none"), output);
+  require_success(run);
+  CHECK(run.output.video.decode_errors == 0);
+  CHECK(run.output.video.frames == source.video.frames);
+  // Timestamps strictly increase: no frame shown twice, none lost.
+  const auto& pts = run.output.video.pts_s;
+  for (std::size_t i = 1; i < pts.size(); ++i) CHECK(pts[i] > pts[i - 1]);
+  check_report(run, 2);
+}
+
+}  // namespace
+
+TEST_CASE("MPEG-2 with B-frames in MPEG-PS (packets without pts)") {
+  check_round_trip("src.mpg", {"-c:v", "mpeg2video", "-g", "12", "-bf", "2"});
+}
+
+TEST_CASE("MPEG-4 Part 2 with B-frames in AVI") {
+  check_round_trip("src.avi", {"-c:v", "mpeg4", "-g", "12", "-bf", "2"});
+}
+
+TEST_CASE("a raw H.264 elementary stream with B-frames (no timestamps at all)") {
+  check_round_trip("src.h264", {"-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-bf", "2"});
+}
