@@ -1,20 +1,42 @@
 #include "actors/encoder_worker.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "actors/protocol.hpp"
+#include "codecs/av_error.hpp"
 
 namespace pvenc::actors {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
 
+// Thrown out of the encode loop by the crash drill; the worker then exits without answering.
+struct crash_drill {};
+
+std::int64_t frames_owned(const codecs::segment_source& source) {
+  std::int64_t n = 0;
+  for (const auto& p : source.packets) n += p.pts >= source.start_pts && p.pts < source.end_pts;
+  return n;
+}
+
+// Crash and stall drills strike halfway through the segment.
+void perform_drill(fault_drill drill, std::int64_t frames, std::int64_t halfway,
+                   const std::atomic<bool>& cancel) {
+  if (frames != halfway) return;
+  if (drill == fault_drill::crash) throw crash_drill{};
+  if (drill != fault_drill::stall) return;
+  // A deliberate hang: answer nothing until the supervisor gives up on us and cancels.
+  while (!cancel.load()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+}
+
 segment_outcome encode(caf::event_based_actor* self, const std::string& name,
                        const caf::actor& observer, const codecs::segment_source& source,
                        const codecs::video_encode_settings& settings, int attempt,
-                       bool inject_failure, const std::atomic<bool>* cancel) {
+                       fault_drill drill, const std::atomic<bool>& cancel) {
   segment_outcome out;
   out.segment_id = source.segment_id;
   out.attempt = attempt;
@@ -22,9 +44,11 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
   auto start = clock_type::now();
   auto last_report = start;
   codecs::segment_hooks hooks;
-  hooks.inject_failure = inject_failure;
-  hooks.cancel = cancel;
+  hooks.inject_failure = drill == fault_drill::fail;
+  hooks.cancel = &cancel;
+  std::int64_t halfway = std::max<std::int64_t>(1, frames_owned(source) / 2);
   hooks.on_progress = [&](std::int64_t frames) {
+    perform_drill(drill, frames, halfway, cancel);
     auto now = clock_type::now();
     if (now - last_report < std::chrono::milliseconds(250)) return;
     last_report = now;
@@ -34,7 +58,7 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
     out.video = codecs::encode_segment(source, settings, hooks);
     out.ok = true;
     self->send(observer, progress_atom::value, name, source.segment_id, out.video.frames);
-  } catch (const std::exception& e) {
+  } catch (const codecs::av_error& e) {
     out.error = e.what();
   }
   out.encode_s = std::chrono::duration<double>(clock_type::now() - start).count();
@@ -45,7 +69,8 @@ caf::behavior encoder_worker(caf::event_based_actor* self, std::string name, caf
                              std::shared_ptr<std::atomic<bool>> cancel) {
   return {
       [=](encode_atom, const caf::message& source_msg,
-          const codecs::video_encode_settings& settings, int attempt, bool inject_failure) {
+          const codecs::video_encode_settings& settings, int attempt,
+          int drill) -> caf::result<segment_outcome> {
         if (!source_msg.match_element<codecs::segment_source>(0)) {
           segment_outcome bad;
           bad.worker = name;
@@ -54,8 +79,14 @@ caf::behavior encoder_worker(caf::event_based_actor* self, std::string name, caf
           return bad;
         }
         const auto& source = source_msg.get_as<codecs::segment_source>(0);
-        return encode(self, name, observer, source, settings, attempt, inject_failure,
-                      cancel.get());
+        try {
+          return encode(self, name, observer, source, settings, attempt,
+                        static_cast<fault_drill>(drill), *cancel);
+        } catch (const crash_drill&) {
+          spdlog::info("[seg {:04d}] {} exits (faults.crash_segments)", source.segment_id, name);
+          self->quit(caf::make_error(caf::sec::runtime_error, std::string("crash drill")));
+          return caf::delegated<segment_outcome>{};
+        }
       },
   };
 }

@@ -90,21 +90,8 @@ codecs::video_encode_settings video_settings_of(const config::job& job) {
   return s;
 }
 
-// Keys the loader accepts that this engine does not act on yet: refused, never ignored.
-std::string unsupported_keys(const config::job& job) {
-  if (!job.faults.crash_segments.empty()) return "faults.crash_segments";
-  if (!job.faults.stall_segments.empty()) return "faults.stall_segments";
-  if (job.retry.segment_timeout > 0) return "retry.segment_timeout";
-  return "";
-}
-
 job_outcome run_job(const config::job& job, const run_options& options) {
   job_outcome out;
-  if (auto key = unsupported_keys(job); !key.empty()) {
-    out.exit_code = exit_bad_input;
-    out.error = job.source + ": " + key + " is not supported yet by this version";
-    return out;
-  }
   auto started = clock_type::now();
   caf::actor_system_config cfg;
   register_message_types(cfg);
@@ -176,8 +163,11 @@ job_outcome run_job(const config::job& job, const run_options& options) {
       sup.max_attempts = job.retry.max_attempts;
       sup.crf_step = job.retry.crf_step;
       sup.max_crf = config::max_crf(job.video.codec);
+      sup.segment_timeout = job.retry.segment_timeout;
       sup.fail_segments = job.faults.fail_segments;
       sup.fail_attempts = job.faults.fail_attempts;
+      sup.crash_segments = job.faults.crash_segments;
+      sup.stall_segments = job.faults.stall_segments;
       sup.segmenter = actors.segmenter;
       sup.muxer = actors.muxer;
       sup.progress = actors.progress;

@@ -12,6 +12,14 @@
 
 namespace pvenc::actors {
 
+// A failure drill a worker performs on one attempt ([faults] in the job file). Travels as int.
+enum class fault_drill : int {
+  none = 0,
+  fail = 1,   // the encode step returns an error halfway
+  crash = 2,  // the worker actor exits halfway, without answering
+  stall = 3,  // the worker stops halfway and answers nothing until it is cancelled
+};
+
 // One segment of the plan: the frames with start_pts <= pts < end_pts, and the source packets
 // that decode them. Reading starts at a clean start point (an IDR), which may lie before the
 // segment's first frame: those pre-roll frames are decoded and dropped.

@@ -8,7 +8,8 @@
 //   segmenter        (plan_atom, media_info, double dur, double min)    -> segment_plan
 //                    (read_atom, segment_spec)                          -> segment_source
 //   encoder_worker   (encode_atom, caf::message{segment_source},
-//                     video_encode_settings, int attempt, bool fail)    -> segment_outcome
+//                     video_encode_settings, int attempt, int drill)    -> segment_outcome
+//                    (drill: fault_drill; crash: the worker exits without answering)
 //                    worker sends (progress_atom, std::string worker, int segment, int64 frames)
 //                    to the supervisor while encoding
 //   retry_supervisor (start_atom)                                       -> job_summary (when done)

@@ -1,6 +1,8 @@
 // The retry supervisor: owns the segment queue, hands segments to idle workers (reading each
 // segment's source from the segmenter just ahead of need), forwards finished segments to the
-// muxer and re-queues a failed segment one quality step lower, up to max_attempts.
+// muxer and re-queues a failed segment one quality step lower, up to max_attempts. It monitors
+// its workers: one that dies while encoding, or does not answer within the segment's deadline,
+// fails that attempt and is replaced by a fresh worker.
 // Receives (start_atom) -> job_summary, delivered when every segment is encoded or one has
 // failed for good; workers' (progress_atom, ...) are turned into progress_update messages.
 #pragma once
@@ -24,8 +26,11 @@ struct supervisor_options {
   int max_attempts = 3;
   int crf_step = 4;
   int max_crf = 51;
-  std::vector<int> fail_segments;  // fault drill: these fail ...
-  int fail_attempts = 1;           // ... on their first N attempts
+  double segment_timeout = 0;       // seconds per attempt; 0: derived from the measured speed
+  std::vector<int> fail_segments;   // fault drills: these fail ...
+  int fail_attempts = 1;            // ... on their first N attempts
+  std::vector<int> crash_segments;  // the worker dies on these (first attempt)
+  std::vector<int> stall_segments;  // the worker hangs on these (first attempt)
   caf::actor segmenter;
   caf::actor muxer;
   caf::actor progress;

@@ -131,7 +131,7 @@ struct segment_pipeline {
     input->key_frame = 0;
     enc->encode(input.get(), [&](AVPacket& p) { collect(p); });
     ++out.frames;
-    if (hooks.on_progress && out.frames % 8 == 0) hooks.on_progress(out.frames);
+    if (hooks.on_progress) hooks.on_progress(out.frames);
   }
 
   void collect(AVPacket& pkt) {

@@ -39,7 +39,7 @@ struct encoded_video {
 };
 
 struct segment_hooks {
-  std::function<void(std::int64_t frames_done)> on_progress;  // called every few frames
+  std::function<void(std::int64_t frames_done)> on_progress;  // after every frame; may throw
   const std::atomic<bool>* cancel = nullptr;                  // set: stop with an error
   bool inject_failure = false;  // fault drill: the encode step fails halfway
 };

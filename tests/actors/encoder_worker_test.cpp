@@ -34,7 +34,8 @@ TEST_CASE("encoder_worker encodes a segment and reports progress") {
 
     SUBCASE("success") {
       auto out = test::ask<segment_outcome>(self, worker, encode_atom::value, source,
-                                            test::fast_settings(), 1, false);
+                                            test::fast_settings(), 1,
+                                            static_cast<int>(actors::fault_drill::none));
       REQUIRE(out);
       CHECK(out->ok);
       CHECK(out->error.empty());
@@ -62,7 +63,8 @@ TEST_CASE("encoder_worker encodes a segment and reports progress") {
     }
     SUBCASE("injected failure") {
       auto out = test::ask<segment_outcome>(self, worker, encode_atom::value, source,
-                                            test::fast_settings(), 2, true);
+                                            test::fast_settings(), 2,
+                                            static_cast<int>(actors::fault_drill::fail));
       REQUIRE(out);
       CHECK_FALSE(out->ok);
       CHECK(out->attempt == 2);
@@ -73,23 +75,25 @@ TEST_CASE("encoder_worker encodes a segment and reports progress") {
     SUBCASE("cancelled") {
       cancel->store(true);
       auto out = test::ask<segment_outcome>(self, worker, encode_atom::value, source,
-                                            test::fast_settings(), 1, false);
+                                            test::fast_settings(), 1,
+                                            static_cast<int>(actors::fault_drill::none));
       REQUIRE(out);
       CHECK_FALSE(out->ok);
       CHECK(out->error.find("cancelled") != std::string::npos);
     }
     SUBCASE("a request without a segment source") {
       auto out = test::ask<segment_outcome>(self, worker, encode_atom::value, caf::make_message(42),
-                                            test::fast_settings(), 1, false);
+                                            test::fast_settings(), 1,
+                                            static_cast<int>(actors::fault_drill::none));
       REQUIRE(out);
       CHECK_FALSE(out->ok);
       CHECK(out->error.find("segment source") != std::string::npos);
     }
     SUBCASE("the worker serves one request after another") {
       for (int attempt = 1; attempt <= 2; ++attempt) {
-        auto out =
-            test::ask<segment_outcome>(self, worker, encode_atom::value, source,
-                                       test::fast_settings("h264", 20 + attempt), attempt, false);
+        auto out = test::ask<segment_outcome>(self, worker, encode_atom::value, source,
+                                              test::fast_settings("h264", 20 + attempt), attempt,
+                                              static_cast<int>(actors::fault_drill::none));
         REQUIRE(out);
         CHECK(out->ok);
         CHECK(out->attempt == attempt);

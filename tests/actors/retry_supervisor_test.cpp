@@ -27,6 +27,9 @@ struct job_request {
   int max_attempts = 3;
   std::vector<int> fail_segments;
   int fail_attempts = 1;
+  std::vector<int> crash_segments;
+  std::vector<int> stall_segments;
+  double segment_timeout = 0;
 };
 
 struct job_result {
@@ -65,6 +68,9 @@ job_result run_job(test::actor_env& env, const job_request& job) {
   sup.max_attempts = job.max_attempts;
   sup.fail_segments = job.fail_segments;
   sup.fail_attempts = job.fail_attempts;
+  sup.crash_segments = job.crash_segments;
+  sup.stall_segments = job.stall_segments;
+  sup.segment_timeout = job.segment_timeout;
   sup.segmenter = segmenter;
   sup.muxer = muxer;
   sup.progress = progress;
@@ -244,4 +250,35 @@ TEST_CASE("an h265 job with a retried segment still muxes") {
   CHECK(r.mux->ok);
   if (r.mux->ok) CHECK(test::decode_file(job.output).frames == 50);
   CHECK_FALSE(fs::exists(dir.file(".hevc.mkv.partial")));
+}
+
+TEST_CASE("retry_supervisor replaces a worker that dies and one that hangs, losing no frame") {
+  test::actor_env env;
+  test::temp_dir dir;
+  job_request job;
+  job.input = test::h264_clip(4, 25);
+  job.output = dir.file("drills.mkv");
+  job.crash_segments = {1};
+  job.stall_segments = {2};
+  job.segment_timeout = 2;  // the stalled worker is given up after 2 s
+  job_result r = run_job(env, job);
+
+  REQUIRE(r.summary);
+  CHECK(r.summary->ok);
+  CHECK(r.summary->retries == 2);
+  REQUIRE(r.summary->segments.size() == 4);
+  const auto& crashed = r.summary->segments[1].attempts;
+  REQUIRE(crashed.size() == 2);
+  CHECK_FALSE(crashed[0].ok);
+  CHECK(crashed[0].error.find("died") != std::string::npos);
+  CHECK(crashed[1].ok);
+  const auto& stalled = r.summary->segments[2].attempts;
+  REQUIRE(stalled.size() == 2);
+  CHECK(stalled[0].error.find("no answer within 2 s") != std::string::npos);
+  CHECK(stalled[1].ok);
+  // Both workers are still there (replaced), and the file has every frame.
+  CHECK(r.summary->workers.size() == 2);
+  REQUIRE(r.mux);
+  CHECK(r.mux->ok);
+  CHECK(test::decode_file(job.output).frames == 100);
 }

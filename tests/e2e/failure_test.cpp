@@ -197,3 +197,32 @@ TEST_CASE("a segment failing every attempt: exit 1, segment named, nothing at ou
   for (const auto& s : run.report["segments"])
     if (s.value("id", -1) == 0) CHECK(s.value("attempts", -1) == 2);
 }
+
+TEST_CASE("a worker that dies and one that hangs are replaced; the output loses nothing") {
+  temp_dir dir;
+  media_facts source;
+  std::string input = small_source(dir, source);
+  std::string output = dir.file("out.mp4");
+  encode_run run = run_job(dir,
+                           job_toml(input, output, "h264", "aac", "",
+                                    "[retry]\nsegment_timeout = 2\n\n"
+                                    "[faults]\ncrash_segments = [0]\nstall_segments = [2]\n"),
+                           output);
+  require_success(run);
+  check_same_frames(source, run.output);
+  check_durations(source, run.output);
+  CHECK(run.report.value("retries", -1) == 2);
+  for (const auto& s : run.report["segments"]) {
+    int id = s.value("id", -1);
+    INFO("segment: ", s.dump());
+    if (id == 1) {
+      CHECK(s.value("attempts", -1) == 1);
+      continue;
+    }
+    const auto& log = s["attempt_log"];
+    REQUIRE(log.size() == 2);
+    std::string error = log[0].value("error", "");
+    CHECK(error.find(id == 0 ? "died" : "no answer within 2 s") != std::string::npos);
+    CHECK(log[1].value("ok", false));
+  }
+}
