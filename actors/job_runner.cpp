@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
+#include <optional>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -9,10 +11,12 @@
 #include "actors/analyzer.hpp"
 #include "actors/audio_encoder.hpp"
 #include "actors/error_text.hpp"
+#include "actors/job_identity.hpp"
 #include "actors/muxer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/retry_supervisor.hpp"
 #include "actors/segmenter.hpp"
+#include "actors/work_store.hpp"
 #include "codecs/preflight.hpp"
 #include "codecs/video_encoder.hpp"
 #include "config/formats.hpp"
@@ -90,107 +94,219 @@ codecs::video_encode_settings video_settings_of(const config::job& job) {
   return s;
 }
 
+namespace {
+
+// Drives one job through its phases. Each phase returns false after recording the failure.
+class job_driver {
+ public:
+  job_driver(caf::actor_system& system, const config::job& job, const run_options& options,
+             job_outcome& out)
+      : system_(system), self_(system), job_(job), options_(options), out_(out) {}
+
+  ~job_driver() { actors_.shutdown(self_); }
+
+  void run() {
+    actors_.progress = spawn_progress(system_, options_.progress);
+    if (analyze() && prepare() && plan() && open_work_dir() && encode() && mux()) {
+      out_.exit_code = exit_ok;
+      phase("done");
+      if (!options_.keep_work) work_store(out_.work_dir, "").remove_all();
+    }
+    actors_.shutdown(self_);
+    bool flushed = false;
+    std::string ignored;
+    ask(self_, actors_.progress, flushed, ignored, finish_atom::value);
+  }
+
+ private:
+  bool fail(int code, std::string error) {
+    out_.exit_code = code;
+    out_.error = std::move(error);
+    return false;
+  }
+
+  // A failure during the work: finished segments stay in the work directory.
+  bool fail_keeping_work(int code, std::string error) {
+    if (!out_.work_dir.empty())
+      error += "; finished segments are kept in " + out_.work_dir +
+               ": run again with --resume to encode only the rest";
+    return fail(code, std::move(error));
+  }
+
+  void phase(const char* name) {
+    self_->send(actors_.progress, phase_atom::value, std::string(name));
+  }
+
+  bool analyze() {
+    phase("analyzing");
+    actors_.analyzer = spawn_analyzer(system_);
+    analysis_result analysis;
+    std::string error;
+    if (!ask(self_, actors_.analyzer, analysis, error, analyze_atom::value, job_.input.path))
+      return fail(exit_failed, "analyzer: " + error);
+    if (!analysis.ok) return fail(exit_bad_input, analysis.error);
+    out_.input = analysis.info;
+    return true;
+  }
+
+  // Settles the video and audio settings and opens the encoder once (exit 2 if impossible).
+  bool prepare() {
+    const auto& info = out_.input;
+    out_.settings = video_settings_of(job_);
+    if (out_.settings.gpu && !codecs::hardware_encoder_available(out_.settings.codec)) {
+      spdlog::warn(
+          "video.gpu: no {} hardware encoder opens on this machine (NVENC); "
+          "using the CPU encoder",
+          out_.settings.codec);
+      out_.settings.gpu = false;
+    }
+    std::string error;
+    audio_codec_ = choose_audio(job_, info, error);
+    if (!error.empty()) return fail(exit_bad_input, error);
+    try {
+      // Pin the level the first attempt gets: a retry at a lower bitrate must not change it.
+      auto params = codecs::preflight_video(info.video.params, out_.settings);
+      if (params.level > 0) out_.settings.level = params.level;
+    } catch (const std::exception& e) {
+      return fail(exit_bad_input, e.what());
+    }
+    origin_s_ = info.video.start_s;
+    if (!audio_codec_.empty()) origin_s_ = std::min(origin_s_, info.audio.front().start_s);
+    return true;
+  }
+
+  bool plan() {
+    phase("segmenting");
+    actors_.segmenter = spawn_segmenter(system_, origin_s_, out_.settings);
+    std::string error;
+    if (!ask(self_, actors_.segmenter, out_.plan, error, plan_atom::value, out_.input,
+             job_.segments.duration, job_.segments.min_duration))
+      return fail(exit_failed, "segmenter: " + error);
+    return true;
+  }
+
+  // Finds (or starts) the work directory. Finished segments of an earlier run are used only
+  // with --resume and only when they belong to this very job.
+  bool open_work_dir() {
+    std::string dir =
+        options_.work_dir.empty() ? default_work_dir(job_.output.path) : options_.work_dir;
+    try {
+      store_.emplace(dir, job_fingerprint(job_, out_.settings, out_.plan));
+      if (store_->has_manifest() && !options_.resume)
+        return fail(exit_bad_input, dir +
+                                        " holds finished segments of an earlier run: add "
+                                        "--resume to use them, or delete it to start over");
+      if (store_->has_manifest() && !store_->matches())
+        return fail(exit_bad_input, "--resume: " + dir +
+                                        " was made by a different job or "
+                                        "other settings; delete it to start over");
+      if (store_->has_manifest())
+        resumed_ = store_->load();
+      else
+        store_->reset();
+    } catch (const std::exception& e) {
+      return fail(exit_bad_input, "work directory " + dir + ": " + e.what());
+    }
+    out_.work_dir = dir;
+    out_.resumed_segments = static_cast<int>(resumed_.size());
+    if (!resumed_.empty())
+      spdlog::info("resuming: {} of {} segments already finished", resumed_.size(),
+                   out_.plan.segments.size());
+    return true;
+  }
+
+  void start_output() {
+    muxer_options mux;
+    mux.output_path = job_.output.path;
+    mux.container = config::container_for_path(job_.output.path)->muxer;
+    mux.segment_count = static_cast<int>(out_.plan.segments.size());
+    mux.expect_audio = !audio_codec_.empty();
+    mux.store = std::move(store_);
+    actors_.muxer = spawn_muxer(system_, std::move(mux));
+    for (auto& [id, video] : resumed_) {
+      segment_outcome done;
+      done.segment_id = id;
+      done.ok = true;
+      done.video = std::move(video);
+      self_->send(actors_.muxer, video_atom::value, std::move(done));
+    }
+    if (!audio_codec_.empty())
+      actors_.audio = spawn_audio_encoder(system_, job_.input.path,
+                                          codecs::audio_settings{audio_codec_, job_.audio.bitrate},
+                                          origin_s_, actors_.muxer, actors_.cancel);
+  }
+
+  supervisor_options supervision() {
+    supervisor_options sup;
+    sup.plan = out_.plan;
+    sup.settings = out_.settings;
+    out_.workers = options_.workers_override > 0 ? options_.workers_override
+                   : job_.workers.count > 0      ? job_.workers.count
+                                                 : default_worker_count();
+    sup.worker_count = out_.workers;
+    sup.max_attempts = job_.retry.max_attempts;
+    sup.crf_step = job_.retry.crf_step;
+    sup.max_crf = config::max_crf(job_.video.codec);
+    sup.segment_timeout = job_.retry.segment_timeout;
+    sup.fail_segments = job_.faults.fail_segments;
+    sup.fail_attempts = job_.faults.fail_attempts;
+    sup.crash_segments = job_.faults.crash_segments;
+    sup.stall_segments = job_.faults.stall_segments;
+    for (const auto& [id, video] : resumed_) sup.resumed[id] = {video.frames, video.bytes};
+    sup.interrupts = options_.interrupts;
+    sup.segmenter = actors_.segmenter;
+    sup.muxer = actors_.muxer;
+    sup.progress = actors_.progress;
+    sup.cancel = actors_.cancel;
+    return sup;
+  }
+
+  bool encode() {
+    start_output();
+    supervisor_options sup = supervision();
+    actors_.supervisor = spawn_retry_supervisor(system_, std::move(sup));
+    phase("encoding");
+    std::string error;
+    if (!ask(self_, actors_.supervisor, out_.summary, error, start_atom::value))
+      return fail_keeping_work(exit_failed, "supervisor: " + error);
+    if (out_.summary.interrupted) return fail_keeping_work(exit_interrupted, "interrupted");
+    if (!out_.summary.ok) return fail_keeping_work(exit_failed, out_.summary.error);
+    return true;
+  }
+
+  bool mux() {
+    phase("muxing");
+    std::string error;
+    if (!ask(self_, actors_.muxer, out_.mux, error, finish_atom::value))
+      return fail_keeping_work(exit_failed, "muxer: " + error);
+    if (!out_.mux.ok)
+      return fail_keeping_work(exit_failed, "writing " + job_.output.path + ": " + out_.mux.error);
+    return true;
+  }
+
+  caf::actor_system& system_;
+  caf::scoped_actor self_;
+  const config::job& job_;
+  const run_options& options_;
+  job_outcome& out_;
+  job_actors actors_;
+  std::string audio_codec_;
+  double origin_s_ = 0;
+  std::optional<work_store> store_;
+  std::map<int, codecs::encoded_video> resumed_;
+};
+
+}  // namespace
+
 job_outcome run_job(const config::job& job, const run_options& options) {
   job_outcome out;
   auto started = clock_type::now();
   caf::actor_system_config cfg;
   register_message_types(cfg);
   caf::actor_system system{cfg};
-  job_actors actors;
   {
-    caf::scoped_actor self{system};
-    actors.progress = spawn_progress(system, options.progress);
-    auto fail = [&](int code, std::string error) {
-      out.exit_code = code;
-      out.error = std::move(error);
-      actors.shutdown(self);
-    };
-    auto run = [&] {
-      self->send(actors.progress, phase_atom::value, std::string("analyzing"));
-      actors.analyzer = spawn_analyzer(system);
-      analysis_result analysis;
-      std::string error;
-      if (!ask(self, actors.analyzer, analysis, error, analyze_atom::value, job.input.path))
-        return fail(exit_failed, "analyzer: " + error);
-      if (!analysis.ok) return fail(exit_bad_input, analysis.error);
-      out.input = analysis.info;
-      const auto& info = out.input;
-
-      out.settings = video_settings_of(job);
-      if (out.settings.gpu && !codecs::hardware_encoder_available(out.settings.codec)) {
-        spdlog::warn(
-            "video.gpu: no {} hardware encoder opens on this machine (NVENC, VAAPI); "
-            "using the CPU encoder",
-            out.settings.codec);
-        out.settings.gpu = false;
-      }
-      std::string audio_codec = choose_audio(job, info, error);
-      if (!error.empty()) return fail(exit_bad_input, error);
-      try {
-        // Pin the level the first attempt gets: a retry at a lower bitrate must not change it.
-        auto params = codecs::preflight_video(info.video.params, out.settings);
-        if (params.level > 0) out.settings.level = params.level;
-      } catch (const std::exception& e) {
-        return fail(exit_bad_input, e.what());
-      }
-      double origin_s = info.video.start_s;
-      if (!audio_codec.empty()) origin_s = std::min(origin_s, info.audio.front().start_s);
-
-      self->send(actors.progress, phase_atom::value, std::string("segmenting"));
-      actors.segmenter = spawn_segmenter(system, origin_s, out.settings);
-      if (!ask(self, actors.segmenter, out.plan, error, plan_atom::value, info,
-               job.segments.duration, job.segments.min_duration))
-        return fail(exit_failed, "segmenter: " + error);
-
-      muxer_options mux;
-      mux.output_path = job.output.path;
-      mux.container = config::container_for_path(job.output.path)->muxer;
-      mux.segment_count = static_cast<int>(out.plan.segments.size());
-      mux.expect_audio = !audio_codec.empty();
-      actors.muxer = spawn_muxer(system, mux);
-      if (mux.expect_audio)
-        actors.audio = spawn_audio_encoder(system, job.input.path,
-                                           codecs::audio_settings{audio_codec, job.audio.bitrate},
-                                           origin_s, actors.muxer, actors.cancel);
-
-      supervisor_options sup;
-      sup.plan = out.plan;
-      sup.settings = out.settings;
-      out.workers = options.workers_override > 0 ? options.workers_override
-                    : job.workers.count > 0      ? job.workers.count
-                                                 : default_worker_count();
-      sup.worker_count = out.workers;
-      sup.max_attempts = job.retry.max_attempts;
-      sup.crf_step = job.retry.crf_step;
-      sup.max_crf = config::max_crf(job.video.codec);
-      sup.segment_timeout = job.retry.segment_timeout;
-      sup.fail_segments = job.faults.fail_segments;
-      sup.fail_attempts = job.faults.fail_attempts;
-      sup.crash_segments = job.faults.crash_segments;
-      sup.stall_segments = job.faults.stall_segments;
-      sup.segmenter = actors.segmenter;
-      sup.muxer = actors.muxer;
-      sup.progress = actors.progress;
-      sup.cancel = actors.cancel;
-      actors.supervisor = spawn_retry_supervisor(system, std::move(sup));
-      self->send(actors.progress, phase_atom::value, std::string("encoding"));
-      if (!ask(self, actors.supervisor, out.summary, error, start_atom::value))
-        return fail(exit_failed, "supervisor: " + error);
-      if (!out.summary.ok) return fail(exit_failed, out.summary.error);
-
-      self->send(actors.progress, phase_atom::value, std::string("muxing"));
-      if (!ask(self, actors.muxer, out.mux, error, finish_atom::value))
-        return fail(exit_failed, "muxer: " + error);
-      if (!out.mux.ok)
-        return fail(exit_failed, "writing " + job.output.path + ": " + out.mux.error);
-      out.exit_code = exit_ok;
-      self->send(actors.progress, phase_atom::value, std::string("done"));
-      actors.shutdown(self);
-    };
-    run();
-    bool flushed = false;
-    std::string ignored;
-    ask(self, actors.progress, flushed, ignored, finish_atom::value);
+    job_driver driver(system, job, options, out);
+    driver.run();
   }
   out.elapsed_s = std::chrono::duration<double>(clock_type::now() - started).count();
   return out;

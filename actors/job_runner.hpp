@@ -2,6 +2,8 @@
 // (analyzing, segmenting, encoding, muxing) and returns everything the report needs.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 
 #include "actors/messages.hpp"
@@ -13,13 +15,20 @@ namespace pvenc::actors {
 // Exit codes of `pvenc-node run` (documented in README.md).
 enum exit_code : int {
   exit_ok = 0,
-  exit_failed = 1,     // a failure during the work (a segment failed every attempt, I/O, ...)
-  exit_bad_input = 2,  // a bad job or input found before any work started
+  exit_failed = 1,         // a failure during the work (a segment failed every attempt, I/O, ...)
+  exit_bad_input = 2,      // a bad job or input found before any work started
+  exit_interrupted = 130,  // stopped by Ctrl-C / SIGTERM; finished segments kept for --resume
 };
 
 struct run_options {
   progress_style progress = progress_style::bar;
   int workers_override = 0;  // --workers, 0: the job's
+  bool resume = false;       // --resume: use the finished segments of the work directory
+  bool keep_work = false;    // --keep-work: keep the work directory after success
+  std::string work_dir;      // --work-dir; "": ".NAME.pvenc-work" beside the output
+  // Incremented once per Ctrl-C by the caller: 1 = finish the segments in progress and stop,
+  // 2 = stop now. May be null.
+  std::shared_ptr<std::atomic<int>> interrupts;
 };
 
 struct job_outcome {
@@ -32,6 +41,8 @@ struct job_outcome {
   codecs::video_encode_settings settings;  // as used for first attempts
   int workers = 0;
   double elapsed_s = 0;
+  std::string work_dir;  // where finished segments are kept ("" if none was made)
+  int resumed_segments = 0;
 };
 
 job_outcome run_job(const config::job& job, const run_options& options);

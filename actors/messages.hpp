@@ -73,6 +73,7 @@ struct attempt_record {
 
 struct segment_report {
   segment_spec spec;
+  bool resumed = false;  // taken from the work directory of an earlier run
   std::vector<attempt_record> attempts;
   std::int64_t bytes = 0;
   std::int64_t frames = 0;  // frames the encoder produced
@@ -87,6 +88,7 @@ struct worker_report {
 // What the supervisor reports when the video is done (or failed).
 struct job_summary {
   bool ok = false;
+  bool interrupted = false;  // stopped by Ctrl-C
   std::string error;
   std::vector<segment_report> segments;
   std::vector<worker_report> workers;

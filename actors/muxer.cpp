@@ -145,7 +145,12 @@ caf::behavior muxer(caf::stateful_actor<muxer_state>* self, muxer_options option
   auto& st = self->state;
   return {
       [=, &st](video_atom, segment_outcome& outcome) {
-        guarded(st, [&] { st.finished.emplace(outcome.segment_id, std::move(outcome.video)); });
+        guarded(st, [&] {
+          auto& store = st.options.store;
+          if (store && !store->contains(outcome.segment_id))
+            store->save(outcome.segment_id, outcome.video);
+          st.finished.emplace(outcome.segment_id, std::move(outcome.video));
+        });
       },
       [=, &st](audio_atom, const codecs::stream_params& params) {
         guarded(st, [&] { st.audio_params = params; });

@@ -2,12 +2,16 @@
 // with the audio track. Writes under a temporary name; renames only when the whole file is
 // complete. Receives (video_atom, segment_outcome) in any order, the audio encoder's messages,
 // (finish_atom) -> mux_result once everything is written, (abort_atom) to give up (the partial
-// file is deleted). Runs detached (file I/O).
+// file is deleted). Every segment that arrives is first saved in the work store (if any), so
+// that finished work survives a failed or killed run. Runs detached (file I/O).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <caf/fwd.hpp>
+
+#include "actors/work_store.hpp"
 
 namespace pvenc::actors {
 
@@ -16,6 +20,7 @@ struct muxer_options {
   std::string container;  // libavformat muxer name
   int segment_count = 0;
   bool expect_audio = false;
+  std::optional<work_store> store;  // where finished segments are kept; none: not kept
 };
 
 caf::actor spawn_muxer(caf::actor_system& system, muxer_options options);

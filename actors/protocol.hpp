@@ -151,7 +151,8 @@ typename Inspector::result_type inspect(Inspector& f, attempt_record& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_report& x) {
-  return f(caf::meta::type_name("segment_report"), x.spec, x.attempts, x.bytes, x.frames);
+  return f(caf::meta::type_name("segment_report"), x.spec, x.resumed, x.attempts, x.bytes,
+           x.frames);
 }
 
 template <class Inspector>
@@ -161,8 +162,8 @@ typename Inspector::result_type inspect(Inspector& f, worker_report& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_summary& x) {
-  return f(caf::meta::type_name("job_summary"), x.ok, x.error, x.segments, x.workers, x.encoder,
-           x.retries);
+  return f(caf::meta::type_name("job_summary"), x.ok, x.interrupted, x.error, x.segments, x.workers,
+           x.encoder, x.retries);
 }
 
 template <class Inspector>

@@ -48,6 +48,7 @@ struct supervisor_state {
   bool finished = false;
   std::int64_t frames_total = 0;
   std::uint64_t next_token = 0;
+  bool draining = false;             // interrupted: no new attempts
   std::int64_t measured_frames = 0;  // over successful attempts, for default deadlines
   double measured_s = 0;
 };
@@ -100,20 +101,36 @@ void send_progress(self_ptr self) {
   self->send(st.options.progress, progress_atom::value, u);
 }
 
-void finish(self_ptr self, bool ok, std::string error) {
+void finish(self_ptr self, bool ok, std::string error, bool interrupted = false) {
   auto& st = self->state;
   if (st.finished) return;
   st.finished = true;
   st.summary.ok = ok;
+  st.summary.interrupted = interrupted;
   st.summary.error = std::move(error);
   for (auto& t : st.tasks) st.summary.segments.push_back(t.report);
   for (auto& w : st.workers) st.summary.workers.push_back(w.stats);
-  if (!ok) {
+  if (!ok && !interrupted) {
     if (st.options.cancel) st.options.cancel->store(true);
     for (auto& w : st.workers) w.cancel->store(true);
   }
   send_progress(self);
   st.promise.deliver(st.summary);
+}
+
+// Reacts to Ctrl-C: the first stops handing out segments (running ones finish and are
+// kept), the second stops at once.
+void check_interrupts(self_ptr self) {
+  auto& st = self->state;
+  int count = st.options.interrupts ? st.options.interrupts->load() : 0;
+  if (count >= 2) {
+    for (auto& w : st.workers) w.cancel->store(true);
+    finish(self, false, "interrupted", true);
+  } else if (count == 1 && !st.draining) {
+    st.draining = true;
+    spdlog::warn("interrupted: finishing the segments in progress (Ctrl-C again to stop now)");
+    dispatch(self);
+  }
 }
 
 void spawn_into(self_ptr self, worker_slot& slot) {
@@ -296,9 +313,17 @@ void prefetch(self_ptr self) {
   }
 }
 
+bool any_busy(const supervisor_state& st) {
+  return std::any_of(st.workers.begin(), st.workers.end(), [](const auto& w) { return w.busy; });
+}
+
 void dispatch(self_ptr self) {
   auto& st = self->state;
   if (st.finished) return;
+  if (st.draining) {
+    if (!any_busy(st)) finish(self, false, "interrupted", true);
+    return;
+  }
   prefetch(self);
   for (std::size_t w = 0; w < st.workers.size(); ++w) {
     if (st.workers[w].busy) continue;
@@ -339,17 +364,34 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
     task_state t;
     t.report.spec = spec;
     st.frames_total += spec.end_frame - spec.start_frame;
+    if (auto it = st.options.resumed.find(spec.id); it != st.options.resumed.end()) {
+      t.done = true;
+      t.report.resumed = true;
+      t.report.frames = t.frames_done = it->second.frames;
+      t.report.bytes = it->second.bytes;
+      ++st.done;
+    }
     st.tasks.push_back(std::move(t));
   }
-  for (int id : st.options.plan.queue_order) st.queue.push_back(id);
+  for (int id : st.options.plan.queue_order)
+    if (!st.tasks[id].done) st.queue.push_back(id);
   return {
       [=](start_atom) {
         self->state.promise = self->make_response_promise();
-        if (self->state.tasks.empty())
+        auto& st = self->state;
+        if (st.options.interrupts) self->send(self, tick_atom_::value);
+        if (st.tasks.empty())
           finish(self, false, "nothing to encode");
+        else if (st.done == static_cast<int>(st.tasks.size()))
+          finish(self, true, {});  // everything was resumed
         else
           dispatch(self);
         return self->state.promise;
+      },
+      [=](tick_atom_) {
+        check_interrupts(self);
+        if (!self->state.finished)
+          self->delayed_send(self, std::chrono::milliseconds(200), tick_atom_::value);
       },
       [=](progress_atom, const std::string& worker, int segment, std::int64_t frames) {
         auto& tasks = self->state.tasks;

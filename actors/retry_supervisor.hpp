@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +20,12 @@
 
 namespace pvenc::actors {
 
+// A segment finished by an earlier run (taken from the work directory).
+struct resumed_segment {
+  std::int64_t frames = 0;
+  std::int64_t bytes = 0;
+};
+
 struct supervisor_options {
   segment_plan plan;
   codecs::video_encode_settings settings;
@@ -26,6 +33,7 @@ struct supervisor_options {
   int max_attempts = 3;
   int crf_step = 4;
   int max_crf = 51;
+  std::map<int, resumed_segment> resumed;  // by segment id: not encoded again
   double segment_timeout = 0;       // seconds per attempt; 0: derived from the measured speed
   std::vector<int> fail_segments;   // fault drills: these fail ...
   int fail_attempts = 1;            // ... on their first N attempts
@@ -35,6 +43,9 @@ struct supervisor_options {
   caf::actor muxer;
   caf::actor progress;
   std::shared_ptr<std::atomic<bool>> cancel;  // set by the supervisor when the job fails
+  // Ctrl-C count (may be null): 1 = hand out nothing more, finish what runs, then stop;
+  // 2 = stop now. Checked a few times a second.
+  std::shared_ptr<std::atomic<int>> interrupts;
 };
 
 caf::actor spawn_retry_supervisor(caf::actor_system& system, supervisor_options options);

@@ -10,6 +10,9 @@ struct run_args {
   std::string report_file;  // "" : no report
   std::string progress = "auto";
   int workers = 0;  // 0: the job's
+  bool resume = false;
+  bool keep_work = false;
+  std::string work_dir;
 };
 
 int run_command(const run_args& args);

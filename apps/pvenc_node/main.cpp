@@ -28,6 +28,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "bar", "json", "none"}));
   run_cmd->add_option("--workers", run.workers, "encoder workers (overrides workers.count)")
       ->check(CLI::Range(1, 256));
+  run_cmd->add_flag("--resume", run.resume,
+                    "use the finished segments of an earlier, interrupted run of this job");
+  run_cmd->add_flag("--keep-work", run.keep_work, "keep the work directory after success");
+  run_cmd->add_option("--work-dir", run.work_dir,
+                      "where finished segments are kept (default: .NAME.pvenc-work beside the "
+                      "output)");
   run_cmd->add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 

@@ -28,7 +28,8 @@ json segment_json(const actors::segment_report& s) {
             {"duration_s", round3(s.spec.duration_s)},
             {"attempts", static_cast<int>(s.attempts.size())},
             {"bytes", s.bytes},
-            {"frames", s.frames}};
+            {"frames", s.frames},
+            {"resumed", s.resumed}};
   json attempts = json::array();
   for (const auto& a : s.attempts) attempts.push_back(attempt_json(a));
   j["attempt_log"] = attempts;
@@ -106,6 +107,7 @@ json make_report(const config::job& job, const actors::job_outcome& outcome,
        in.size_bytes > 0 ? round3(static_cast<double>(outcome.mux.bytes) / in.size_bytes) : 0.0},
       {"elapsed_s", round3(outcome.elapsed_s)},
       {"retries", outcome.summary.retries},
+      {"resumed_segments", outcome.resumed_segments},
       {"encoder", outcome.summary.encoder},
       {"settings",
        {{"codec", outcome.settings.codec},

@@ -8,6 +8,7 @@
 #include "actors/job_runner.hpp"
 #include "apps/pvenc_node/commands.hpp"
 #include "apps/pvenc_node/report.hpp"
+#include "apps/pvenc_node/signal_watcher.hpp"
 #include "codecs/media_probe.hpp"
 #include "config/job_loader.hpp"
 
@@ -41,9 +42,14 @@ int run_command(const run_args& args) {
     std::cerr << "pvenc-node: " << e.what() << "\n";
     return actors::exit_bad_input;
   }
+  signal_watcher signals;  // before the actor system starts its threads
   actors::run_options options;
   options.progress = style_of(args.progress);
   options.workers_override = args.workers;
+  options.resume = args.resume;
+  options.keep_work = args.keep_work;
+  options.work_dir = args.work_dir;
+  options.interrupts = signals.count();
   actors::job_outcome outcome = actors::run_job(job, options);
 
   std::unique_ptr<codecs::media_info> output;
@@ -68,8 +74,9 @@ int run_command(const run_args& args) {
             << outcome.mux.bytes << " bytes in " << outcome.elapsed_s << " s ("
             << (outcome.elapsed_s > 0 ? frames / outcome.elapsed_s : 0) << " fps, "
             << outcome.summary.encoder << ", " << outcome.workers << " workers, "
-            << outcome.plan.segments.size() << " segments, " << outcome.summary.retries
-            << " retries)\n";
+            << outcome.plan.segments.size() << " segments";
+  if (outcome.resumed_segments > 0) std::cerr << ", " << outcome.resumed_segments << " resumed";
+  std::cerr << ", " << outcome.summary.retries << " retries)\n";
   return actors::exit_ok;
 }
 

@@ -30,14 +30,16 @@ std::vector<std::string> non_empty_lines(const std::string& text) {
   return lines;
 }
 
-// No file at `output`, and no temporary file of it (".<name>.partial") beside it.
+// No file at `output`, and no temporary file of it (".<name>.partial") beside it. The work
+// directory (".<name>.pvenc-work", finished segments for --resume) may stay.
 void check_no_output(const std::string& output) {
   fs::path path(output);
   CHECK_FALSE(fs::exists(path));
   if (!fs::is_directory(path.parent_path())) return;
   for (const auto& name : list_dir(path.parent_path())) {
     INFO("left in the output directory: ", name);
-    CHECK(name.find(path.filename().string()) == std::string::npos);
+    bool work_dir = name == "." + path.filename().string() + ".pvenc-work";
+    CHECK((work_dir || name.find(path.filename().string()) == std::string::npos));
   }
 }
 
@@ -191,7 +193,11 @@ TEST_CASE("a segment failing every attempt: exit 1, segment named, nothing at ou
   REQUIRE_FALSE(run.result.timed_out);
   CHECK(run.result.exit_code == 1);
   CHECK(run.result.err.find("segment 0") != std::string::npos);
+  CHECK(run.result.err.find("--resume") != std::string::npos);
   check_no_output(output);
+  // The segments that did finish are kept for --resume.
+  fs::path work_dir = fs::path(output).parent_path() / ".out.mp4.pvenc-work";
+  CHECK(fs::exists(work_dir / "manifest.json"));
   REQUIRE(run.report.is_object());
   CHECK_FALSE(run.report.value("ok", true));
   for (const auto& s : run.report["segments"])

@@ -95,6 +95,23 @@ command_result run_command(const std::vector<std::string>& argv, int timeout_s);
 // node_path() (the built pvenc-node) with `args`.
 command_result run_node(const std::vector<std::string>& args, int timeout_s = 120);
 
+// A pvenc-node process started in the background (its own process group, output discarded).
+// The destructor SIGKILLs it if it still runs.
+class background_node {
+ public:
+  explicit background_node(const std::vector<std::string>& args);
+  ~background_node();
+  background_node(const background_node&) = delete;
+  background_node& operator=(const background_node&) = delete;
+  // Sends `signal` to the process. kill(SIGKILL) is what a power loss looks like.
+  void signal(int signal);
+  // Waits at most `timeout_s` for it to end; returns its exit code, or -1 (killed/still running).
+  int wait(int timeout_s);
+
+ private:
+  int pid_ = -1;
+};
+
 // `ffmpeg -hide_banner -nostdin -loglevel error -y <args>`; throws std::runtime_error with
 // ffmpeg's stderr when it fails.
 void run_ffmpeg(const std::vector<std::string>& args);

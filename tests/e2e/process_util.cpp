@@ -99,6 +99,50 @@ command_result run_command(const std::vector<std::string>& argv, int timeout_s) 
   return result;
 }
 
+background_node::background_node(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{node_path()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    setpgid(0, 0);
+    int devnull = open("/dev/null", O_RDWR);
+    dup2(devnull, STDIN_FILENO);
+    dup2(devnull, STDOUT_FILENO);
+    dup2(devnull, STDERR_FILENO);
+    std::vector<char*> raw;
+    for (const auto& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
+    raw.push_back(nullptr);
+    execvp(raw[0], raw.data());
+    _exit(127);
+  }
+  setpgid(pid_, pid_);
+}
+
+background_node::~background_node() {
+  if (pid_ <= 0) return;
+  kill(-pid_, SIGKILL);
+  wait(10);
+}
+
+void background_node::signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+int background_node::wait(int timeout_s) {
+  if (pid_ <= 0) return -1;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  int status = 0;
+  for (;;) {
+    pid_t done = waitpid(pid_, &status, WNOHANG);
+    if (done == pid_) break;
+    if (std::chrono::steady_clock::now() > deadline) return -1;
+    poll(nullptr, 0, 20);  // bounded wait for the child to end
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 std::string node_path() {
   return env_or("PVENC_NODE", [] {
     fs::path node = build_dir() / "pvenc-node";

@@ -1,0 +1,149 @@
+// Finished work survives: a pvenc-node killed with SIGKILL mid-job is resumed with --resume,
+// encodes only the unfinished segments, and gives the same frames as an uninterrupted run.
+// Ctrl-C (SIGINT) stops cleanly with exit 130 and a resumable work directory.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <sstream>
+#include <thread>
+
+#include "encode_checks_util.hpp"
+#include "media_check_util.hpp"
+
+using namespace pvenc::e2e;
+
+namespace {
+
+// A job slow enough to be caught mid-way: 6 x 1 s segments of 640x360 at speed "veryslow".
+std::string slow_job(const std::string& input, const std::string& output) {
+  return "[input]\npath = \"" + input + "\"\n[output]\npath = \"" + output +
+         "\"\n[video]\ncodec = \"h264\"\nspeed = \"veryslow\"\n[audio]\ncodec = \"aac\"\n"
+         "[segments]\nduration = 1.0\nmin_duration = 0.5\n[workers]\ncount = 2\n";
+}
+
+std::string slow_source(const temp_dir& dir, media_facts& facts) {
+  std::vector<std::string> args = test_video("640x360", 25, 6);
+  for (const auto& a : test_tone(6)) args.push_back(a);
+  for (const char* a : {"-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-c:a", "aac"})
+    args.push_back(a);
+  return make_source(dir, "source.mp4", args, facts);
+}
+
+int stored_segments(const fs::path& work_dir) {
+  int n = 0;
+  for (const auto& name : list_dir(work_dir)) n += name.rfind("seg-", 0) == 0;
+  return n;
+}
+
+// Polls (bounded) until the work directory holds `count` finished segments.
+bool wait_for_segments(const fs::path& work_dir, int count, int timeout_s) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (fs::is_directory(work_dir) && stored_segments(work_dir) >= count) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+// The decoded video of `path` as per-frame checksums (ffmpeg's framemd5 muxer).
+std::string frame_checksums(const temp_dir& dir, const std::string& path) {
+  std::string md5 = dir.file("frames.md5");
+  run_ffmpeg({"-i", path, "-map", "0:v", "-f", "framemd5", md5});
+  std::string text = read_text(md5);
+  std::string body;  // without the header comments (they name the file)
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line[0] != '#') body += line + "\n";
+  return body;
+}
+
+}  // namespace
+
+TEST_CASE("SIGKILL mid-job, then --resume: only the rest is encoded, same frames") {
+  temp_dir dir;
+  media_facts source;
+  std::string input = slow_source(dir, source);
+  std::string reference = dir.file("reference.mp4");
+  require_success(run_job(dir, slow_job(input, reference), reference));
+
+  std::string output = dir.file("out.mp4");
+  std::string job = write_job(dir, slow_job(input, output), "resume.toml");
+  fs::path work_dir = dir.path() / ".out.mp4.pvenc-work";
+  {
+    background_node node({"run", job, "--progress", "none"});
+    REQUIRE(wait_for_segments(work_dir, 2, 60));
+    node.signal(SIGKILL);
+    node.wait(10);
+  }
+  CHECK_FALSE(fs::exists(output));
+  int kept = stored_segments(work_dir);
+  INFO("segments kept: ", kept);
+  REQUIRE(kept >= 2);
+
+  // Without --resume the kept work is protected, not thrown away.
+  command_result refused = run_node({"run", job, "--progress", "none"}, 60);
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("--resume") != std::string::npos);
+  CHECK(stored_segments(work_dir) == kept);
+
+  std::string report = dir.file("report.json");
+  command_result resumed =
+      run_node({"run", job, "--progress", "none", "--resume", "--report", report}, 120);
+  INFO("stderr: ", resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  nlohmann::json r = read_json(report);
+  CHECK(r.value("resumed_segments", -1) >= kept);
+  CHECK_FALSE(fs::exists(work_dir));  // removed after success
+
+  media_facts out = read_media(output);
+  CHECK(out.video.frames == source.video.frames);
+  CHECK(out.video.decode_errors == 0);
+  CHECK(frame_checksums(dir, output) == frame_checksums(dir, reference));
+}
+
+TEST_CASE("--resume refuses a work directory of a job with other settings") {
+  temp_dir dir;
+  media_facts source;
+  std::string input = slow_source(dir, source);
+  std::string output = dir.file("out.mp4");
+  std::string job = write_job(dir, slow_job(input, output), "a.toml");
+  fs::path work_dir = dir.path() / ".out.mp4.pvenc-work";
+  {
+    background_node node({"run", job, "--progress", "none"});
+    REQUIRE(wait_for_segments(work_dir, 1, 60));
+    node.signal(SIGKILL);
+    node.wait(10);
+  }
+  std::string other = slow_job(input, output);
+  other.replace(other.find("veryslow"), 8, "slower");  // another speed: other frames
+  std::string other_job = write_job(dir, other, "b.toml");
+  command_result r = run_node({"run", other_job, "--progress", "none", "--resume"}, 60);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("different job or other settings") != std::string::npos);
+  CHECK(stored_segments(work_dir) >= 1);  // nothing was mixed in or thrown away
+}
+
+TEST_CASE("Ctrl-C: running segments finish, exit 130, resumable") {
+  temp_dir dir;
+  media_facts source;
+  std::string input = slow_source(dir, source);
+  std::string output = dir.file("out.mp4");
+  std::string job = write_job(dir, slow_job(input, output), "job.toml");
+  fs::path work_dir = dir.path() / ".out.mp4.pvenc-work";
+  int code = -1;
+  {
+    background_node node({"run", job, "--progress", "none"});
+    REQUIRE(wait_for_segments(work_dir, 1, 60));
+    node.signal(SIGINT);
+    code = node.wait(60);
+  }
+  CHECK(code == 130);
+  CHECK_FALSE(fs::exists(output));
+  int kept = stored_segments(work_dir);
+  CHECK(kept >= 2);  // the one done at Ctrl-C and the one(s) that were running
+  command_result resumed = run_node({"run", job, "--progress", "none", "--resume"}, 120);
+  CHECK(resumed.exit_code == 0);
+  CHECK(read_media(output).video.frames == source.video.frames);
+}
