@@ -77,6 +77,7 @@ struct segment_report {
   std::vector<attempt_record> attempts;
   std::int64_t bytes = 0;
   std::int64_t frames = 0;  // frames the encoder produced
+  int damaged_source = 0;   // source packets/frames the decoder rejected or concealed
 };
 
 struct worker_report {

@@ -151,8 +151,8 @@ typename Inspector::result_type inspect(Inspector& f, attempt_record& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_report& x) {
-  return f(caf::meta::type_name("segment_report"), x.spec, x.resumed, x.attempts, x.bytes,
-           x.frames);
+  return f(caf::meta::type_name("segment_report"), x.spec, x.resumed, x.attempts, x.bytes, x.frames,
+           x.damaged_source);
 }
 
 template <class Inspector>

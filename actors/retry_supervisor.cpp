@@ -177,11 +177,12 @@ void on_success(self_ptr self, worker_slot& slot, segment_outcome& outcome) {
   task.frames_done = outcome.video.frames;
   task.report.bytes = outcome.video.bytes;
   task.report.frames = outcome.video.frames;
+  task.report.damaged_source = outcome.video.corrupt_packets;
   task.source = caf::message{};  // free the source packets
   if (st.summary.encoder.empty()) st.summary.encoder = outcome.video.encoder;
   if (outcome.video.corrupt_packets > 0)
-    spdlog::warn("[seg {:04d}] {} corrupt source packets skipped", outcome.segment_id,
-                 outcome.video.corrupt_packets);
+    spdlog::warn("[seg {:04d}] {} damaged source packets/frames skipped or concealed",
+                 outcome.segment_id, outcome.video.corrupt_packets);
   self->send(st.options.muxer, video_atom::value, std::move(outcome));
   ++st.done;
 }

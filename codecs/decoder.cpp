@@ -54,6 +54,8 @@ void decoder::drain(const frame_sink& sink) {
       continue;
     }
     check_av(ret, "decoding");
+    // Damaged data the decoder concealed (the frame is still usable, and still counted).
+    if (frame_->decode_error_flags || (frame_->flags & AV_FRAME_FLAG_CORRUPT)) ++corrupt_packets_;
     sink(*frame_);
     av_frame_unref(frame_.get());
   }

@@ -30,7 +30,8 @@ class decoder {
   // (x264's version SEI, which selects FFmpeg's workarounds for old x264 bugs).
   void prime(const AVPacket& pkt);
 
-  // Packets the decoder rejected as invalid data.
+  // Packets the decoder rejected as invalid data, plus frames it returned with concealed
+  // damage.
   int corrupt_packets() const { return corrupt_packets_; }
 
  private:

@@ -29,7 +29,8 @@ json segment_json(const actors::segment_report& s) {
             {"attempts", static_cast<int>(s.attempts.size())},
             {"bytes", s.bytes},
             {"frames", s.frames},
-            {"resumed", s.resumed}};
+            {"resumed", s.resumed},
+            {"damaged_source", s.damaged_source}};
   json attempts = json::array();
   for (const auto& a : s.attempts) attempts.push_back(attempt_json(a));
   j["attempt_log"] = attempts;
