@@ -47,6 +47,15 @@ bool wait_for_segments(const fs::path& work_dir, int count, int timeout_s) {
   return false;
 }
 
+// Starts `job`, waits (bounded) until `segments` are finished in `work_dir`, then sends
+// `signal`. Returns the process's exit code (-1 when killed).
+int interrupt_after(const std::string& job, const fs::path& work_dir, int segments, int signal) {
+  background_node node({"run", job, "--progress", "none"});
+  REQUIRE(wait_for_segments(work_dir, segments, 60));
+  node.signal(signal);
+  return node.wait(60);
+}
+
 // The decoded video of `path` as per-frame checksums (ffmpeg's framemd5 muxer).
 std::string frame_checksums(const temp_dir& dir, const std::string& path) {
   std::string md5 = dir.file("frames.md5");
@@ -71,12 +80,7 @@ TEST_CASE("SIGKILL mid-job, then --resume: only the rest is encoded, same frames
   std::string output = dir.file("out.mp4");
   std::string job = write_job(dir, slow_job(input, output), "resume.toml");
   fs::path work_dir = dir.path() / ".out.mp4.pvenc-work";
-  {
-    background_node node({"run", job, "--progress", "none"});
-    REQUIRE(wait_for_segments(work_dir, 2, 60));
-    node.signal(SIGKILL);
-    node.wait(10);
-  }
+  interrupt_after(job, work_dir, 2, SIGKILL);
   CHECK_FALSE(fs::exists(output));
   int kept = stored_segments(work_dir);
   INFO("segments kept: ", kept);
@@ -110,12 +114,7 @@ TEST_CASE("--resume refuses a work directory of a job with other settings") {
   std::string output = dir.file("out.mp4");
   std::string job = write_job(dir, slow_job(input, output), "a.toml");
   fs::path work_dir = dir.path() / ".out.mp4.pvenc-work";
-  {
-    background_node node({"run", job, "--progress", "none"});
-    REQUIRE(wait_for_segments(work_dir, 1, 60));
-    node.signal(SIGKILL);
-    node.wait(10);
-  }
+  interrupt_after(job, work_dir, 1, SIGKILL);
   std::string other = slow_job(input, output);
   other.replace(other.find("veryslow"), 8, "slower");  // another speed: other frames
   std::string other_job = write_job(dir, other, "b.toml");
@@ -132,14 +131,7 @@ TEST_CASE("Ctrl-C: running segments finish, exit 130, resumable") {
   std::string output = dir.file("out.mp4");
   std::string job = write_job(dir, slow_job(input, output), "job.toml");
   fs::path work_dir = dir.path() / ".out.mp4.pvenc-work";
-  int code = -1;
-  {
-    background_node node({"run", job, "--progress", "none"});
-    REQUIRE(wait_for_segments(work_dir, 1, 60));
-    node.signal(SIGINT);
-    code = node.wait(60);
-  }
-  CHECK(code == 130);
+  CHECK(interrupt_after(job, work_dir, 1, SIGINT) == 130);
   CHECK_FALSE(fs::exists(output));
   int kept = stored_segments(work_dir);
   CHECK(kept >= 2);  // the one done at Ctrl-C and the one(s) that were running
