@@ -98,16 +98,16 @@ void render(progress_state& st) {
 
 caf::behavior progress(caf::stateful_actor<progress_state>* self, progress_style style) {
   self->state.style = style;
-  if (style != progress_style::none) self->send(self, tick_atom_::value);
+  if (style != progress_style::none) self->send(self, pv_tick_atom::value);
   return {
       [=](phase_atom, const std::string& phase) {
         self->state.phase = phase;
         render(self->state);
       },
       [=](progress_atom, const progress_update& update) { self->state.last = update; },
-      [=](tick_atom_) {
+      [=](pv_tick_atom) {
         render(self->state);
-        self->delayed_send(self, redraw_interval, tick_atom_::value);
+        self->delayed_send(self, redraw_interval, pv_tick_atom::value);
       },
       [=](finish_atom) {
         render(self->state);

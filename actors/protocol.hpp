@@ -43,7 +43,7 @@ using done_atom = caf::atom_constant<caf::atom("done")>;
 using finish_atom = caf::atom_constant<caf::atom("finish")>;
 using abort_atom = caf::atom_constant<caf::atom("abort")>;
 using phase_atom = caf::atom_constant<caf::atom("phase")>;
-using tick_atom_ = caf::atom_constant<caf::atom("pv_tick")>;
+using pv_tick_atom = caf::atom_constant<caf::atom("pv_tick")>;  // caf has a tick_atom
 
 // Registers every message type of this header with `cfg`.
 void register_message_types(caf::actor_system_config& cfg);

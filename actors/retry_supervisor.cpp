@@ -380,7 +380,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
       [=](start_atom) {
         self->state.promise = self->make_response_promise();
         auto& st = self->state;
-        if (st.options.interrupts) self->send(self, tick_atom_::value);
+        if (st.options.interrupts) self->send(self, pv_tick_atom::value);
         if (st.tasks.empty())
           finish(self, false, "nothing to encode");
         else if (st.done == static_cast<int>(st.tasks.size()))
@@ -389,10 +389,10 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
           dispatch(self);
         return self->state.promise;
       },
-      [=](tick_atom_) {
+      [=](pv_tick_atom) {
         check_interrupts(self);
         if (!self->state.finished)
-          self->delayed_send(self, std::chrono::milliseconds(200), tick_atom_::value);
+          self->delayed_send(self, std::chrono::milliseconds(200), pv_tick_atom::value);
       },
       [=](progress_atom, const std::string& worker, int segment, std::int64_t frames) {
         auto& tasks = self->state.tasks;

@@ -19,8 +19,6 @@ class decoder {
   decoder(const decoder&) = delete;
   decoder& operator=(const decoder&) = delete;
 
-  bool usable() const { return ctx_ != nullptr; }
-
   // Feeds one packet (nullptr: end of stream, drains the decoder) and hands every frame that
   // becomes available to `sink`. The frame is only valid during the call.
   void decode(const AVPacket* pkt, const frame_sink& sink);

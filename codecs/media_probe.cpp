@@ -53,9 +53,13 @@ std::int64_t skipped_ticks(const AVPacket& pkt, const AVStream& st) {
   return av_rescale_q(samples, AVRational{1, st.codecpar->sample_rate}, st.time_base);
 }
 
+// Opening a decoder is the check: a codec FFmpeg cannot decode fails here, before any work.
 void check_video_decodes(demuxer& input, int stream) {
-  decoder probe_decoder(input.params(stream), 1);
-  if (!probe_decoder.usable()) throw av_error("no decoder for the video codec of " + input.path());
+  try {
+    decoder probe_decoder(input.params(stream), 1);
+  } catch (const av_error& e) {
+    throw av_error(input.path() + ": " + e.what());
+  }
 }
 
 void finish_video(video_info& v, AVRational tb) {
