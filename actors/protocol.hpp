@@ -100,7 +100,8 @@ typename Inspector::result_type inspect(Inspector& f, media_info& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, video_encode_settings& x) {
   return f(caf::meta::type_name("video_encode_settings"), x.codec, x.speed, x.use_crf, x.crf,
-           x.bitrate, x.width, x.height, x.frame_rate_num, x.frame_rate_den, x.threads, x.level,
+           x.bitrate, x.width, x.height, x.frame_rate_num, x.frame_rate_den, x.threads, x.speedup,
+           x.level,
            x.gpu);
 }
 

@@ -65,6 +65,7 @@ codecs::video_encode_settings settings_for(const supervisor_state& st, int attem
   codecs::video_encode_settings s = st.options.settings;
   int step = attempt - 1;  // one quality step lower per retry
   s.crf = std::min(s.crf + step * st.options.crf_step, st.options.max_crf);
+  s.speedup = step;  // and a faster search
   if (!s.use_crf) s.bitrate = static_cast<std::int64_t>(s.bitrate * std::pow(0.8, step));
   return s;
 }

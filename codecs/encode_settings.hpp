@@ -17,6 +17,8 @@ struct video_encode_settings {
   int frame_rate_num = 0;  // 0: keep the source's timestamps
   int frame_rate_den = 0;
   int threads = 1;
+  int speedup = 0;                // retries: steps faster than `speed`, limited to options that
+                                  // leave the parameter sets unchanged (see encoder_table.cpp)
   int level = -99;  // codec level to pin (every segment's headers must agree);
                     // -99: the encoder's choice
   bool gpu = false;

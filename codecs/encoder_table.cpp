@@ -25,10 +25,19 @@ void set_keyframe_interval(const video_encode_settings& s, AVCodecContext& ctx) 
   (void)s;
 }
 
+// A retry's faster speed may only touch the encoder's search, never the stream structure
+// (references, B-frames, CABAC, 8x8 transform, weighted prediction live in the SPS/PPS that
+// every segment must share). Presets from "faster" on get the cheaper search; the fastest
+// presets are left as they are (their search is already cheaper than this).
+constexpr int first_searching_preset = 3;  // "faster"
+
 void configure_x264(const video_encode_settings& s, AVCodecContext&, AVDictionary** o) {
   set(o, "preset", s.speed);
   if (s.use_crf) set(o, "crf", std::to_string(s.crf));
   // Identical parameter sets in every segment, whatever CRF a retry uses.
+  // No faster search on retries: with stitchable=1 x264 still writes different parameter
+  // sets when me/subme/trellis change (the muxer's check caught it), so h264 retries change
+  // only the CRF.
   set(o, "x264-params", "stitchable=1");
 }
 
@@ -38,13 +47,15 @@ void configure_x265(const video_encode_settings& s, AVCodecContext&, AVDictionar
   // info=0: no SEI with the option string, which differs between retries (crf=...).
   std::string params = "log-level=error:info=0:pools=" + std::to_string(s.threads);
   if (s.threads == 1) params += ":frame-threads=1";
+  if (s.speedup > 0 && speed_index(s.speed) >= first_searching_preset)
+    params += s.speedup == 1 ? ":me=hex:subme=1:rd=2" : ":me=dia:subme=0:rd=1";
   set(o, "x265-params", params);
 }
 
 void configure_vp9(const video_encode_settings& s, AVCodecContext& ctx, AVDictionary** o) {
   static const int cpu_used[] = {5, 5, 4, 4, 3, 2, 1, 0, 0};
   set(o, "deadline", "good");
-  set(o, "cpu-used", std::to_string(cpu_used[speed_index(s.speed)]));
+  set(o, "cpu-used", std::to_string(std::min(5, cpu_used[speed_index(s.speed)] + s.speedup)));
   set(o, "row-mt", "1");
   if (s.use_crf) {
     set(o, "crf", std::to_string(s.crf));

@@ -232,3 +232,24 @@ TEST_CASE("a worker that dies and one that hangs are replaced; the output loses 
     CHECK(log[1].value("ok", false));
   }
 }
+
+TEST_CASE("h265 and vp9 retries also search faster; the joined stream still decodes cleanly") {
+  for (const char* codec : {"h265", "vp9"}) {
+    CAPTURE(codec);
+    temp_dir dir;
+    media_facts source;
+    std::string input = small_source(dir, source);
+    std::string output =
+        dir.file(std::string("out.") + (codec == std::string("vp9") ? "webm" : "mkv"));
+    std::string toml = "[input]\npath = \"" + input + "\"\n[output]\npath = \"" + output +
+                       "\"\n[video]\ncodec = \"" + codec +
+                       "\"\nspeed = \"faster\"\n[audio]\ncodec = \"opus\"\n"
+                       "[segments]\nduration = 1.0\nmin_duration = 0.5\n"
+                       "[faults]\nfail_segments = [1]\nfail_attempts = 2\n";
+    encode_run run = run_job(dir, toml, output);
+    require_success(run);
+    CHECK(run.output.video.decode_errors == 0);
+    CHECK(run.output.video.frames == source.video.frames);
+    CHECK(run.report.value("retries", -1) == 2);
+  }
+}
