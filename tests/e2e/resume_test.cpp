@@ -31,10 +31,16 @@ std::string slow_source(const temp_dir& dir, media_facts& facts) {
   return make_source(dir, "source.mp4", args, facts);
 }
 
+// Segments the work directory's manifest lists as finished (the manifest is replaced
+// atomically, so it is always whole; a segment file without its manifest entry does not count).
 int stored_segments(const fs::path& work_dir) {
-  int n = 0;
-  for (const auto& name : list_dir(work_dir)) n += name.rfind("seg-", 0) == 0;
-  return n;
+  fs::path manifest = work_dir / "manifest.json";
+  if (!fs::exists(manifest)) return 0;
+  try {
+    return static_cast<int>(read_json(manifest.string())["segments"].size());
+  } catch (const std::exception&) {
+    return 0;  // replaced between exists() and the read
+  }
 }
 
 // Polls (bounded) until the work directory holds `count` finished segments.
