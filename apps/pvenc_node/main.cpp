@@ -1,5 +1,7 @@
 // pvenc-node: the command line of pvenc. `run` encodes a job, `probe` describes a file,
 // `presets` lists the presets and the encoders of this FFmpeg build.
+#include <unistd.h>
+
 #include <cstdlib>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -52,7 +54,8 @@ int main(int argc, char** argv) {
   auto logger = spdlog::stderr_color_mt("pvenc");
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(log_level));
-  spdlog::set_pattern("%^%l%$: %v");
+  // On a terminal a log line first clears the progress bar's line; the bar redraws below it.
+  spdlog::set_pattern(isatty(STDERR_FILENO) ? "\r\x1b[K%^%l%$: %v" : "%^%l%$: %v");
   // FFmpeg's own lines only on request: pvenc reports every failure itself, in one line.
   bool verbose = log_level == "trace" || log_level == "debug";
   av_log_set_level(verbose ? AV_LOG_INFO : log_level == "info" ? AV_LOG_ERROR : AV_LOG_FATAL);
