@@ -17,12 +17,6 @@ using clock_type = std::chrono::steady_clock;
 // Thrown out of the encode loop by the crash drill; the worker then exits without answering.
 struct crash_drill {};
 
-std::int64_t frames_owned(const codecs::segment_source& source) {
-  std::int64_t n = 0;
-  for (const auto& p : source.packets) n += p.pts >= source.start_pts && p.pts < source.end_pts;
-  return n;
-}
-
 // Crash and stall drills strike halfway through the segment.
 void perform_drill(fault_drill drill, std::int64_t frames, std::int64_t halfway,
                    const std::atomic<bool>& cancel) {
@@ -46,7 +40,7 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
   codecs::segment_hooks hooks;
   hooks.inject_failure = drill == fault_drill::fail;
   hooks.cancel = &cancel;
-  std::int64_t halfway = std::max<std::int64_t>(1, frames_owned(source) / 2);
+  std::int64_t halfway = std::max<std::int64_t>(1, codecs::owned_frames(source) / 2);
   hooks.on_progress = [&](std::int64_t frames) {
     perform_drill(drill, frames, halfway, cancel);
     auto now = clock_type::now();

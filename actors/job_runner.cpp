@@ -110,7 +110,7 @@ class job_driver {
     if (analyze() && prepare() && plan() && open_work_dir() && encode() && mux()) {
       out_.exit_code = exit_ok;
       phase("done");
-      if (!options_.keep_work) work_store(out_.work_dir, "").remove_all();
+      if (!options_.keep_work) work_store::remove_all(out_.work_dir);
     }
     actors_.shutdown(self_);
     bool flushed = false;

@@ -126,10 +126,11 @@ void try_finish(muxer_state& st) {
   st.finish_promise.deliver(st.result);
 }
 
-// Runs `step` and turns any failure into the job's mux error.
+// Runs `step` (skipped once the job has failed) and turns any failure into the job's mux
+// error; then answers a pending finish request if it can.
 template <class Step>
 void guarded(muxer_state& st, Step&& step) {
-  if (!st.error.empty()) return;
+  if (!st.error.empty()) return try_finish(st);
   try {
     step();
     pump(st);
@@ -163,7 +164,6 @@ caf::behavior muxer(caf::stateful_actor<muxer_state>* self, muxer_options option
       [=, &st](audio_atom, done_atom, const std::string& error) {
         if (!error.empty() && st.error.empty()) st.error = error;
         guarded(st, [&] { st.audio_done = true; });
-        try_finish(st);
       },
       [=, &st](finish_atom) {
         st.finish_promise = self->make_response_promise();

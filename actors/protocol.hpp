@@ -101,8 +101,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, video_encode_settings& x) {
   return f(caf::meta::type_name("video_encode_settings"), x.codec, x.speed, x.use_crf, x.crf,
            x.bitrate, x.width, x.height, x.frame_rate_num, x.frame_rate_den, x.threads, x.speedup,
-           x.level,
-           x.gpu);
+           x.level, x.gpu);
 }
 
 template <class Inspector>

@@ -143,9 +143,9 @@ std::map<int, codecs::encoded_video> work_store::load() {
   return out;
 }
 
-void work_store::remove_all() {
+void work_store::remove_all(const std::string& dir) {
   std::error_code ec;
-  fs::remove_all(dir_, ec);
+  fs::remove_all(dir, ec);
 }
 
 }  // namespace pvenc::actors

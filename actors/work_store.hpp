@@ -37,8 +37,8 @@ class work_store {
   // Whether segment `id` is stored (after load() or save()).
   bool contains(int id) const { return checksums_.count(id) > 0; }
 
-  // Removes the directory and everything in it.
-  void remove_all();
+  // Removes `dir` and everything in it (a missing directory is fine).
+  static void remove_all(const std::string& dir);
 
  private:
   std::string manifest_path() const;

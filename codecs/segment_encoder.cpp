@@ -89,7 +89,7 @@ struct segment_pipeline {
     if (convert_rate)
       rates = std::make_unique<rate_converter>(rate, source_tb, src.origin_pts, src.end_pts);
     out.encoder = enc->encoder_name();
-    if (hooks.inject_failure) fail_at = frames_in_range(src) / 2;
+    if (hooks.inject_failure) fail_at = owned_frames(src) / 2;
   }
 
   void on_decoded(AVFrame& frame) {
@@ -105,12 +105,6 @@ struct segment_pipeline {
     av_frame_unref(held.get());
     check_av(av_frame_ref(held.get(), &frame), "keeping a frame");
     held_pts = ts;
-  }
-
-  static std::int64_t frames_in_range(const segment_source& src) {
-    std::int64_t n = 0;
-    for (const auto& p : src.packets) n += p.pts >= src.start_pts && p.pts < src.end_pts;
-    return n;
   }
 
   void finish() {
@@ -153,6 +147,12 @@ struct segment_pipeline {
 };
 
 }  // namespace
+
+std::int64_t owned_frames(const segment_source& source) {
+  std::int64_t n = 0;
+  for (const auto& p : source.packets) n += p.pts >= source.start_pts && p.pts < source.end_pts;
+  return n;
+}
 
 void output_size(const stream_params& source, const video_encode_settings& settings, int& width,
                  int& height) {

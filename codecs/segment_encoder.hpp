@@ -44,6 +44,9 @@ struct segment_hooks {
   bool inject_failure = false;  // fault drill: the encode step fails halfway
 };
 
+// The frames `source` owns: packets with start_pts <= pts < end_pts (pre-roll excluded).
+std::int64_t owned_frames(const segment_source& source);
+
 // Throws av_error (with the reason) on failure, cancellation and injected failure.
 encoded_video encode_segment(const segment_source& source, const video_encode_settings& settings,
                              const segment_hooks& hooks);

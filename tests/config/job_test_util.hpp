@@ -11,6 +11,12 @@
 
 namespace pvenc::config::test {
 
+using pvenc::config::job;
+using pvenc::config::job_error;
+using pvenc::config::load_job;
+using pvenc::config::parse_job;
+using pvenc::config::rate_mode;
+
 namespace fs = std::filesystem;
 
 // A fresh directory under the system's temp directory, removed with everything in it.

@@ -3,19 +3,6 @@
 #include "config/job_loader.hpp"
 
 #include <doctest/doctest.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <string>
-
-using pvenc::config::job;
-using pvenc::config::job_error;
-using pvenc::config::load_job;
-using pvenc::config::parse_job;
-using pvenc::config::rate_mode;
 #include "tests/config/job_test_util.hpp"
 
 using namespace pvenc::config::test;
