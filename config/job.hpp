@@ -44,7 +44,8 @@ struct segments_section {
 };
 
 struct workers_section {
-  int count = 0;    // encoder workers in this process; 0 = one per CPU core
+  int count = -1;   // encoder workers in this process; -1 = one per CPU core; 0 = none (only
+                    // with cluster.listen: every segment goes to worker nodes)
   int threads = 1;  // encoder threads per worker
 };
 
@@ -62,6 +63,15 @@ struct faults_section {
   std::vector<int> stall_segments;  // the worker hangs on these (first attempt)
 };
 
+// Clustered encoding: this process coordinates and worker nodes join it (docs/cluster.md).
+struct cluster_section {
+  std::string listen;           // "host:port" to accept worker nodes on; "" = no clustering
+  std::string secret_file;      // required with listen
+  std::string secret;           // the file's content; never logged or reported
+  double heartbeat = 1.0;       // seconds between heartbeats; 5 missed = the node is gone
+  double wait_for_workers = 120;  // seconds a job waits while no worker can take its segments
+};
+
 struct job {
   std::string source;  // the job file's path (for messages)
   std::string preset;  // "" or fast | balanced | quality | 4k
@@ -73,6 +83,7 @@ struct job {
   workers_section workers;
   retry_section retry;
   faults_section faults;
+  cluster_section cluster;
 };
 
 }  // namespace pvenc::config

@@ -16,6 +16,7 @@
 #include <system_error>
 #include <utility>
 
+#include "config/cluster.hpp"
 #include "config/formats.hpp"
 #include "config/presets.hpp"
 #include "config/toml_reader.hpp"
@@ -41,6 +42,7 @@ const std::vector<section_keys>& job_sections() {
       {"workers", {"count", "threads"}},
       {"retry", {"max_attempts", "crf_step", "segment_timeout"}},
       {"faults", {"fail_segments", "fail_attempts", "crash_segments", "stall_segments"}},
+      {"cluster", {"listen", "secret_file", "heartbeat", "local_workers", "wait_for_workers"}},
   };
   return sections;
 }
@@ -77,6 +79,8 @@ std::optional<double> parse_rate(std::string_view text) {
   return *value * std::pow(1000.0, static_cast<double>(suffix + 1));
 }
 
+}  // namespace
+
 // Digits only ("+1", "-1", " 1" are malformed); nullopt also when it overflows an int.
 std::optional<int> parse_count(std::string_view text) {
   int value = 0;
@@ -86,7 +90,6 @@ std::optional<int> parse_count(std::string_view text) {
   return value;
 }
 
-// "1280x720" -> {1280, 720}; the range is the caller's to check.
 std::optional<std::pair<int, int>> parse_resolution(std::string_view text) {
   auto x = text.find('x');
   if (x == std::string_view::npos) return std::nullopt;
@@ -95,6 +98,8 @@ std::optional<std::pair<int, int>> parse_resolution(std::string_view text) {
   if (!width || !height) return std::nullopt;
   return std::make_pair(*width, *height);
 }
+
+namespace {
 
 struct fraction {
   std::int64_t num;
@@ -279,10 +284,38 @@ void read_segments(const toml_reader& in, segments_section& s) {
 }
 
 void read_workers(const toml_reader& in, workers_section& w) {
-  if (in.integer("workers.count") == 0)
-    in.fail_value("workers.count", "must be at least 1 (leave it out for one per CPU core)");
-  w.count = in.integer_in("workers.count", 1, 256).value_or(w.count);
+  w.count = in.integer_in("workers.count", 0, 256).value_or(w.count);
   w.threads = in.integer_in("workers.threads", 1, 64).value_or(w.threads);
+}
+
+// REQUIRES: j.workers read. cluster.local_workers overrides workers.count on a coordinator.
+void read_cluster(const toml_reader& in, job& j) {
+  auto& c = j.cluster;
+  if (auto listen = in.string("cluster.listen")) {
+    if (!parse_endpoint(*listen))
+      in.fail_value("cluster.listen", "expected \"HOST:PORT\", e.g. \"0.0.0.0:7400\"");
+    c.listen = *listen;
+  }
+  c.heartbeat = in.number_in("cluster.heartbeat", 0.1, 60).value_or(c.heartbeat);
+  c.wait_for_workers =
+      in.number_in("cluster.wait_for_workers", 0, 86400).value_or(c.wait_for_workers);
+  if (auto local = in.integer_in("cluster.local_workers", 0, 256)) j.workers.count = *local;
+  if (auto file = in.string("cluster.secret_file")) {
+    try {
+      c.secret = read_secret_file(*file);
+    } catch (const std::exception& e) {
+      in.fail("cluster.secret_file", std::string("cluster.secret_file: ") + e.what());
+    }
+    c.secret_file = *file;
+  }
+  if (!c.listen.empty() && c.secret_file.empty())
+    in.fail("cluster.listen",
+            "cluster.listen needs cluster.secret_file (only nodes holding the "
+            "secret may join)");
+  if (j.workers.count == 0 && c.listen.empty()) {
+    const char* key = in.has("cluster.local_workers") ? "cluster.local_workers" : "workers.count";
+    in.fail_value(key, "0 local workers needs cluster.listen (worker nodes to encode)");
+  }
 }
 
 void read_retry(const toml_reader& in, retry_section& r) {
@@ -375,6 +408,7 @@ job read_job(const toml_reader& in, const std::string& source) {
   read_workers(in, j.workers);
   read_retry(in, j.retry);
   read_faults(in, j.faults);
+  read_cluster(in, j);
   check_container(in, j);
   check_input(in, j.input.path);
   check_output(in, j);

@@ -1,9 +1,11 @@
 // Reads and validates a job file. All validation of user input happens here, once.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "config/job.hpp"
 
@@ -25,5 +27,11 @@ job parse_job(std::string_view toml_text, const std::string& source);
 
 // Reads `path` and parses it; a missing or unreadable file is a job_error too.
 job load_job(const std::string& path);
+
+// Value syntax shared with the command line; nullopt when malformed.
+// Digits only ("+1", "-1", " 1" are malformed); nullopt also when it overflows an int.
+std::optional<int> parse_count(std::string_view text);
+// "1280x720" -> {1280, 720}; the range is the caller's to check.
+std::optional<std::pair<int, int>> parse_resolution(std::string_view text);
 
 }  // namespace pvenc::config

@@ -29,7 +29,7 @@ TEST_CASE("a minimal job gets every default") {
   CHECK(j.audio.bitrate == 128000);
   CHECK(j.segments.duration == 10.0);
   CHECK(j.segments.min_duration == 2.0);
-  CHECK(j.workers.count == 0);
+  CHECK(j.workers.count == -1);  // one per CPU core
   CHECK(j.workers.threads == 1);
   CHECK(j.retry.max_attempts == 3);
   CHECK(j.retry.crf_step == 4);

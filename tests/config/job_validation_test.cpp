@@ -226,7 +226,7 @@ TEST_CASE("segments") {
 TEST_CASE("workers and retry ranges") {
   job_fixture f;
   CHECK(has(error_of(f.text("[workers]\ncount = 0")),
-            "job.toml:2: workers.count = 0: must be at least 1"));
+            "job.toml:2: workers.count = 0: 0 local workers needs cluster.listen"));
   CHECK(has(error_of(f.text("[workers]\ncount = 257")), "workers.count = 257: must be between"));
   CHECK(f.parse("[workers]\ncount = 256").workers.count == 256);
   CHECK(has(error_of(f.text("[workers]\nthreads = 0")), "job.toml:2: workers.threads = 0"));
