@@ -5,6 +5,7 @@
 #include <string>
 
 #include <caf/error.hpp>
+#include <caf/exit_reason.hpp>
 #include <caf/sec.hpp>
 
 namespace pvenc::actors {
@@ -15,7 +16,7 @@ inline std::string describe(const caf::error& err) {
   if (err.category() == caf::atom("system"))
     return caf::to_string(static_cast<caf::sec>(err.code()));
   if (err.category() == caf::atom("exit"))
-    return "actor exited (" + std::to_string(err.code()) + ")";
+    return caf::to_string(static_cast<caf::exit_reason>(err.code()));
   return "error " + std::to_string(err.code());
 }
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "actors/work_store.hpp"
+#include "actors/crypto.hpp"
 
 namespace pvenc::actors {
 namespace {

@@ -7,10 +7,13 @@
 #include <thread>
 
 #include <spdlog/spdlog.h>
+#include <caf/io/all.hpp>
 
 #include "actors/analyzer.hpp"
 #include "actors/audio_encoder.hpp"
+#include "actors/cluster_net.hpp"
 #include "actors/error_text.hpp"
+#include "actors/gatekeeper.hpp"
 #include "actors/job_identity.hpp"
 #include "actors/muxer.hpp"
 #include "actors/protocol.hpp"
@@ -19,6 +22,7 @@
 #include "actors/work_store.hpp"
 #include "codecs/preflight.hpp"
 #include "codecs/video_encoder.hpp"
+#include "config/cluster.hpp"
 #include "config/formats.hpp"
 
 namespace pvenc::actors {
@@ -42,12 +46,12 @@ int default_worker_count() {
 }
 
 struct job_actors {
-  caf::actor analyzer, segmenter, muxer, audio, supervisor, progress;
+  caf::actor analyzer, segmenter, muxer, audio, supervisor, progress, gatekeeper;
   std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
 
   void shutdown(caf::scoped_actor& self) {
     cancel->store(true);
-    for (auto* a : {&analyzer, &segmenter, &muxer, &audio, &supervisor})
+    for (auto* a : {&analyzer, &segmenter, &muxer, &audio, &supervisor, &gatekeeper})
       if (*a) self->send_exit(*a, caf::exit_reason::user_shutdown);
   }
 };
@@ -107,7 +111,7 @@ class job_driver {
 
   void run() {
     actors_.progress = spawn_progress(system_, options_.progress);
-    if (analyze() && prepare() && plan() && open_work_dir() && encode() && mux()) {
+    if (listen() && analyze() && prepare() && plan() && open_work_dir() && encode() && mux()) {
       out_.exit_code = exit_ok;
       phase("done");
       if (!options_.keep_work) work_store::remove_all(out_.work_dir);
@@ -135,6 +139,32 @@ class job_driver {
 
   void phase(const char* name) {
     self_->send(actors_.progress, phase_atom::value, std::string(name));
+  }
+
+  // With cluster.listen: opens the door for worker nodes before anything else, so that they
+  // can join while the input is analyzed.
+  bool listen() {
+    if (job_.cluster.listen.empty()) return true;
+    auto where = config::parse_endpoint(job_.cluster.listen);
+    actors_.gatekeeper = spawn_gatekeeper(system_, job_.cluster.secret);
+    const char* host = where->host.empty() ? nullptr : where->host.c_str();
+    auto port = system_.middleman().publish(actors_.gatekeeper,
+                                            static_cast<std::uint16_t>(where->port), host, true);
+    if (!port)
+      return fail(exit_bad_input, "cluster.listen: cannot listen on " + job_.cluster.listen + ": " +
+                                      describe(port.error()));
+    out_.listen_port = *port;
+    spdlog::info("listening for worker nodes on {}:{}", where->host.empty() ? "*" : where->host,
+                 *port);
+    return true;
+  }
+
+  // Tells the worker nodes that the job is over (they leave or wait for the next job).
+  void close_cluster() {
+    if (!actors_.gatekeeper) return;
+    bool said = false;
+    std::string ignored;
+    ask(self_, actors_.gatekeeper, said, ignored, done_atom::value);
   }
 
   bool analyze() {
@@ -241,9 +271,14 @@ class job_driver {
     sup.plan = out_.plan;
     sup.settings = out_.settings;
     out_.workers = options_.workers_override > 0 ? options_.workers_override
-                   : job_.workers.count > 0      ? job_.workers.count
+                   : job_.workers.count >= 0     ? job_.workers.count
                                                  : default_worker_count();
     sup.worker_count = out_.workers;
+    sup.node_name = default_node_name();
+    sup.wait_for_workers = job_.cluster.wait_for_workers;
+    const auto& source = out_.input.video.params;
+    sup.output_width = out_.settings.width > 0 ? out_.settings.width : source.width & ~1;
+    sup.output_height = out_.settings.height > 0 ? out_.settings.height : source.height & ~1;
     sup.max_attempts = job_.retry.max_attempts;
     sup.crf_step = job_.retry.crf_step;
     sup.max_crf = config::max_crf(job_.video.codec);
@@ -265,10 +300,12 @@ class job_driver {
     start_output();
     supervisor_options sup = supervision();
     actors_.supervisor = spawn_retry_supervisor(system_, std::move(sup));
+    if (actors_.gatekeeper) self_->send(actors_.gatekeeper, start_atom::value, actors_.supervisor);
     phase("encoding");
     std::string error;
-    if (!ask(self_, actors_.supervisor, out_.summary, error, start_atom::value))
-      return fail_keeping_work(exit_failed, "supervisor: " + error);
+    bool answered = ask(self_, actors_.supervisor, out_.summary, error, start_atom::value);
+    close_cluster();
+    if (!answered) return fail_keeping_work(exit_failed, "supervisor: " + error);
     if (out_.summary.interrupted) return fail_keeping_work(exit_interrupted, "interrupted");
     if (!out_.summary.ok) return fail_keeping_work(exit_failed, out_.summary.error);
     return true;
@@ -303,6 +340,7 @@ job_outcome run_job(const config::job& job, const run_options& options) {
   auto started = clock_type::now();
   caf::actor_system_config cfg;
   register_message_types(cfg);
+  if (!job.cluster.listen.empty()) enable_cluster_networking(cfg, job.cluster.heartbeat);
   caf::actor_system system{cfg};
   {
     job_driver driver(system, job, options, out);

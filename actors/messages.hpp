@@ -54,8 +54,9 @@ struct segment_outcome {
   int segment_id = 0;
   int attempt = 1;  // 1-based
   bool ok = false;
+  bool lost = false;  // the worker's node went away: not the segment's fault, retried as it was
   std::string error;
-  std::string worker;  // "local/0"
+  std::string worker;  // "local/0", "NODE/2"
   double encode_s = 0;
   codecs::encoded_video video;  // valid when ok
 };
@@ -64,9 +65,11 @@ struct segment_outcome {
 struct attempt_record {
   int attempt = 1;
   std::string worker;
-  int crf = 0;  // or -1 in bitrate mode
+  std::string node;  // the node the worker ran on
+  int crf = 0;       // or -1 in bitrate mode
   std::int64_t bitrate = 0;
   bool ok = false;
+  bool lost = false;  // its worker's node went away (does not lower the quality)
   std::string error;
   double encode_s = 0;
 };
@@ -82,6 +85,8 @@ struct segment_report {
 
 struct worker_report {
   std::string id;
+  std::string node;  // "host:pid" or the node's --name
+  bool remote = false;
   std::int64_t frames = 0;
   double busy_s = 0;
 };
@@ -114,7 +119,29 @@ struct progress_update {
   int segments_total = 0;
   int workers_busy = 0;
   int workers_total = 0;
+  int nodes = 0;  // worker nodes connected (the coordinator not counted)
   int retries = 0;
+  bool waiting = false;  // no connected worker can take the waiting segments
+};
+
+// What a worker node offers; announced when it joins the coordinator.
+struct worker_capabilities {
+  std::string node;                            // "host:pid" or --name
+  std::vector<std::string> codecs;             // job-file codec names it can encode ("h264", ...)
+  std::vector<std::string> hardware_encoders;  // hardware encoders that open ("h264_nvenc")
+  int workers = 1;
+  int threads = 0;                // encoder threads per worker; 0: as the job says
+  std::int64_t memory_limit = 0;  // bytes for all its workers together; 0: no limit
+  int max_width = 0;              // largest frame it accepts; 0: any
+  int max_height = 0;
+};
+
+// A payload in transit between nodes, sent as chunks of at most transfer_chunk_bytes each;
+// the receiver checks size and SHA-256 before using it.
+struct transfer_header {
+  std::uint64_t id = 0;
+  std::uint64_t size = 0;
+  std::string sha256;
 };
 
 }  // namespace pvenc::actors

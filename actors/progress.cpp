@@ -54,17 +54,26 @@ double eta(const progress_state& st) {
   return (st.last.frames_total - st.last.frames_done) / st.fps;
 }
 
+// "workers 2/3", with the nodes when there are worker nodes; "waiting for workers" when no
+// connected worker can take what is left.
+std::string workers_text(const progress_update& u) {
+  std::string text = fmt::format("workers {}/{}", u.workers_busy, u.workers_total);
+  if (u.nodes > 0) text += fmt::format(" on {} node{}", u.nodes, u.nodes == 1 ? "" : "s");
+  if (u.waiting) text += "  waiting for workers";
+  return text;
+}
+
 void draw_bar(progress_state& st) {
   constexpr int width = 30;
   int filled = static_cast<int>(percent(st) / 100.0 * width);
   std::string bar(filled, '#');
   bar.resize(width, '-');
   std::string line = fmt::format(
-      "\r[{}] {:5.1f}% {:<9} {}/{} frames  seg {}/{}  workers {}/{}  {:6.1f} fps  {} elapsed  "
+      "\r[{}] {:5.1f}% {:<9} {}/{} frames  seg {}/{}  {}  {:6.1f} fps  {} elapsed  "
       "ETA {}{}",
       bar, percent(st), st.phase, st.last.frames_done, st.last.frames_total, st.last.segments_done,
-      st.last.segments_total, st.last.workers_busy, st.last.workers_total, st.fps,
-      clock_text(seconds_since(st.start)), clock_text(eta(st)),
+      st.last.segments_total, workers_text(st.last), st.fps, clock_text(seconds_since(st.start)),
+      clock_text(eta(st)),
       st.last.retries ? fmt::format("  retries {}", st.last.retries) : std::string());
   std::fputs(line.c_str(), stderr);
   std::fputs("\x1b[K", stderr);  // clear the rest of the line
@@ -82,6 +91,8 @@ void print_json(const progress_state& st) {
       {"segments_total", st.last.segments_total},
       {"workers_busy", st.last.workers_busy},
       {"workers", st.last.workers_total},
+      {"nodes", st.last.nodes},
+      {"waiting_for_workers", st.last.waiting},
       {"retries", st.last.retries},
       {"fps", std::round(st.fps * 10) / 10},
       {"elapsed_s", std::round(seconds_since(st.start) * 10) / 10},

@@ -18,6 +18,9 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<job_summary>("pvenc_job_summary");
   cfg.add_message_type<mux_result>("pvenc_mux_result");
   cfg.add_message_type<progress_update>("pvenc_progress_update");
+  cfg.add_message_type<worker_capabilities>("pvenc_worker_capabilities");
+  cfg.add_message_type<transfer_header>("pvenc_transfer_header");
+  // std::vector<caf::actor> and std::vector<char> are CAF's built-in types.
 }
 
 }  // namespace pvenc::actors

@@ -21,6 +21,28 @@
 //   progress         (phase_atom, std::string phase), (progress_atom, progress_update),
 //                    (finish_atom) -> bool (after the last line is printed)
 //
+// Clustering (docs/cluster.md). On the coordinator:
+//   gatekeeper       (published; the only actor a joining node can reach before it is admitted)
+//                    (hello_atom, std::string node, std::string client_nonce)
+//                        -> (std::string server_nonce, std::string coordinator_proof)
+//                    (auth_atom, std::string server_nonce, std::string node_proof,
+//                     worker_capabilities, caf::actor agent, std::vector<caf::actor> stubs)
+//                        -> std::string ("" = admitted, else why not)
+//                    (start_atom, caf::actor supervisor)  hand admitted workers to this job
+//                    (done_atom) -> bool                  job over: (bye_atom) to every node
+//   remote_worker    one per admitted remote worker; to the supervisor it is an encoder worker
+//                    (same encode request); it sends the source to its stub as
+//                    (chunk_atom, uint64 id, std::vector<char>) messages, then requests
+//                    (encode_atom, transfer_header, video_encode_settings, int attempt, int drill)
+//                        -> transfer_header (the outcome, sent back in chunks before the reply)
+//                    and forwards the stub's (progress_atom, ...) to the supervisor.
+//   retry_supervisor (node_atom, worker_capabilities, std::vector<caf::actor> workers)
+//                    more workers (remote_worker handles) joined
+// On a worker node:
+//   node_agent       joins (hello, auth), then waits for (bye_atom) or the coordinator's loss
+//   node_worker      (the stub) receives chunks and encode requests as above, encodes with a
+//                    local encoder_worker; (cancel_atom) stops the encode in progress
+//
 // The segment source travels wrapped in a caf::message so that a retry re-sends the same
 // reference-counted packets instead of copying them.
 #pragma once
@@ -44,6 +66,16 @@ using finish_atom = caf::atom_constant<caf::atom("finish")>;
 using abort_atom = caf::atom_constant<caf::atom("abort")>;
 using phase_atom = caf::atom_constant<caf::atom("phase")>;
 using pv_tick_atom = caf::atom_constant<caf::atom("pv_tick")>;  // caf has a tick_atom
+using hello_atom = caf::atom_constant<caf::atom("pv_hello")>;
+using auth_atom = caf::atom_constant<caf::atom("pv_auth")>;
+using chunk_atom = caf::atom_constant<caf::atom("pv_chunk")>;
+using cancel_atom = caf::atom_constant<caf::atom("pv_cancel")>;
+using node_atom = caf::atom_constant<caf::atom("pv_node")>;
+using bye_atom = caf::atom_constant<caf::atom("pv_bye")>;
+
+// Largest payload of one chunk message between nodes: CAF serializes a message on the one
+// middleman thread and counts a peer as alive only per whole message received.
+constexpr std::size_t transfer_chunk_bytes = 1 << 20;
 
 // Registers every message type of this header with `cfg`.
 void register_message_types(caf::actor_system_config& cfg);
@@ -139,14 +171,14 @@ typename Inspector::result_type inspect(Inspector& f, analysis_result& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_outcome& x) {
-  return f(caf::meta::type_name("segment_outcome"), x.segment_id, x.attempt, x.ok, x.error,
+  return f(caf::meta::type_name("segment_outcome"), x.segment_id, x.attempt, x.ok, x.lost, x.error,
            x.worker, x.encode_s, x.video);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, attempt_record& x) {
-  return f(caf::meta::type_name("attempt_record"), x.attempt, x.worker, x.crf, x.bitrate, x.ok,
-           x.error, x.encode_s);
+  return f(caf::meta::type_name("attempt_record"), x.attempt, x.worker, x.node, x.crf, x.bitrate,
+           x.ok, x.lost, x.error, x.encode_s);
 }
 
 template <class Inspector>
@@ -157,7 +189,7 @@ typename Inspector::result_type inspect(Inspector& f, segment_report& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, worker_report& x) {
-  return f(caf::meta::type_name("worker_report"), x.id, x.frames, x.busy_s);
+  return f(caf::meta::type_name("worker_report"), x.id, x.node, x.remote, x.frames, x.busy_s);
 }
 
 template <class Inspector>
@@ -175,7 +207,18 @@ typename Inspector::result_type inspect(Inspector& f, mux_result& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, progress_update& x) {
   return f(caf::meta::type_name("progress_update"), x.frames_done, x.frames_total, x.segments_done,
-           x.segments_total, x.workers_busy, x.workers_total, x.retries);
+           x.segments_total, x.workers_busy, x.workers_total, x.nodes, x.retries, x.waiting);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, worker_capabilities& x) {
+  return f(caf::meta::type_name("worker_capabilities"), x.node, x.codecs, x.hardware_encoders,
+           x.workers, x.threads, x.memory_limit, x.max_width, x.max_height);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transfer_header& x) {
+  return f(caf::meta::type_name("transfer_header"), x.id, x.size, x.sha256);
 }
 
 }  // namespace pvenc::actors

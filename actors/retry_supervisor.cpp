@@ -4,12 +4,15 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <optional>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
 #include "actors/encoder_worker.hpp"
 #include "actors/error_text.hpp"
 #include "actors/protocol.hpp"
+#include "actors/worker_fit.hpp"
 
 namespace pvenc::actors {
 namespace {
@@ -19,7 +22,10 @@ using cancel_flag = std::shared_ptr<std::atomic<bool>>;
 struct worker_slot {
   std::string name;
   caf::actor handle;
-  cancel_flag cancel;
+  cancel_flag cancel;  // local workers only
+  bool remote = false;
+  bool gone = false;         // a remote worker that left (or was dropped): never used again
+  worker_capabilities caps;  // remote workers only
   bool busy = false;
   int segment = -1;         // segment in flight
   std::uint64_t token = 0;  // identifies the attempt in flight; 0: none
@@ -27,11 +33,13 @@ struct worker_slot {
 };
 
 struct task_state {
-  int attempts = 0;     // attempts started
+  int attempts = 0;     // attempts started, lost ones included
+  int failures = 0;     // attempts that failed through the segment's fault: its quality step
   caf::message source;  // loaded segment_source, kept until the segment succeeds
   bool loading = false;
   bool done = false;
   std::int64_t frames_done = 0;  // progress of the attempt in flight
+  attempt_record in_flight;      // the attempt running now (settings and worker)
   segment_report report;
 };
 
@@ -51,6 +59,8 @@ struct supervisor_state {
   bool draining = false;             // interrupted: no new attempts
   std::int64_t measured_frames = 0;  // over successful attempts, for default deadlines
   double measured_s = 0;
+  std::optional<std::chrono::steady_clock::time_point> stuck_since;  // no worker fits the queue
+  std::string stuck_reason;
 };
 
 using self_ptr = caf::stateful_actor<supervisor_state>*;
@@ -61,9 +71,9 @@ bool listed(const std::vector<int>& ids, int id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-codecs::video_encode_settings settings_for(const supervisor_state& st, int attempt) {
+// The settings after `step` failed attempts: one quality step lower per failure.
+codecs::video_encode_settings settings_for(const supervisor_state& st, int step) {
   codecs::video_encode_settings s = st.options.settings;
-  int step = attempt - 1;  // one quality step lower per retry
   s.crf = std::min(s.crf + step * st.options.crf_step, st.options.max_crf);
   s.speedup = step;  // and a faster search
   if (!s.use_crf) s.bitrate = static_cast<std::int64_t>(s.bitrate * std::pow(0.8, step));
@@ -89,6 +99,10 @@ double deadline_s(const supervisor_state& st, const segment_spec& spec) {
   return std::max(300.0, 10 * frames / fps);
 }
 
+std::size_t live_workers(const supervisor_state& st) {
+  return std::count_if(st.workers.begin(), st.workers.end(), [](const auto& w) { return !w.gone; });
+}
+
 void send_progress(self_ptr self) {
   auto& st = self->state;
   progress_update u;
@@ -96,8 +110,14 @@ void send_progress(self_ptr self) {
   for (const auto& t : st.tasks) u.frames_done += t.frames_done;
   u.segments_done = st.done;
   u.segments_total = static_cast<int>(st.tasks.size());
-  u.workers_total = static_cast<int>(st.workers.size());
-  for (const auto& w : st.workers) u.workers_busy += w.busy ? 1 : 0;
+  u.workers_total = static_cast<int>(live_workers(st));
+  std::set<std::string> nodes;
+  for (const auto& w : st.workers) {
+    u.workers_busy += w.busy ? 1 : 0;
+    if (w.remote && !w.gone) nodes.insert(w.caps.node);
+  }
+  u.nodes = static_cast<int>(nodes.size());
+  u.waiting = st.stuck_since.has_value();
   u.retries = st.summary.retries;
   self->send(st.options.progress, progress_atom::value, u);
 }
@@ -113,7 +133,8 @@ void finish(self_ptr self, bool ok, std::string error, bool interrupted = false)
   for (auto& w : st.workers) st.summary.workers.push_back(w.stats);
   if (!ok && !interrupted) {
     if (st.options.cancel) st.options.cancel->store(true);
-    for (auto& w : st.workers) w.cancel->store(true);
+    for (auto& w : st.workers)
+      if (w.cancel) w.cancel->store(true);
   }
   send_progress(self);
   st.promise.deliver(st.summary);
@@ -125,7 +146,8 @@ void check_interrupts(self_ptr self) {
   auto& st = self->state;
   int count = st.options.interrupts ? st.options.interrupts->load() : 0;
   if (count >= 2) {
-    for (auto& w : st.workers) w.cancel->store(true);
+    for (auto& w : st.workers)
+      if (w.cancel) w.cancel->store(true);
     finish(self, false, "interrupted", true);
   } else if (count == 1 && !st.draining) {
     st.draining = true;
@@ -141,31 +163,31 @@ void spawn_into(self_ptr self, worker_slot& slot) {
   self->state.live->push_back(slot.handle);
 }
 
-// Gives up on the slot's worker (dead or stuck) and puts a fresh one in its place. A stuck
-// worker is cancelled and told to exit; it goes once its encode returns.
+// Gives up on the slot's worker (dead or stuck). A stuck worker is cancelled and told to exit;
+// it goes once its encode returns (a remote worker's exit cancels its node's encode). A local
+// worker gets a fresh one in its place; a remote slot is dropped for good.
 void replace_worker(self_ptr self, worker_slot& slot) {
   auto& live = *self->state.live;
   live.erase(std::remove(live.begin(), live.end(), slot.handle), live.end());
-  slot.cancel->store(true);
+  if (slot.cancel) slot.cancel->store(true);
   self->demonitor(slot.handle);
   self->send_exit(slot.handle, caf::exit_reason::user_shutdown);
   slot.busy = false;
   slot.token = 0;
-  spawn_into(self, slot);
+  if (slot.remote)
+    slot.gone = true;
+  else
+    spawn_into(self, slot);
 }
 
 void record_attempt(self_ptr self, const segment_outcome& outcome) {
-  auto& st = self->state;
-  attempt_record rec;
-  rec.attempt = outcome.attempt;
-  rec.worker = outcome.worker;
-  auto used = settings_for(st, outcome.attempt);
-  rec.crf = used.use_crf ? used.crf : -1;
-  rec.bitrate = used.use_crf ? 0 : used.bitrate;
+  auto& task = self->state.tasks[outcome.segment_id];
+  attempt_record rec = task.in_flight;
   rec.ok = outcome.ok;
+  rec.lost = outcome.lost;
   rec.error = outcome.error;
   rec.encode_s = outcome.encode_s;
-  st.tasks[outcome.segment_id].report.attempts.push_back(rec);
+  task.report.attempts.push_back(rec);
 }
 
 void on_success(self_ptr self, worker_slot& slot, segment_outcome& outcome) {
@@ -192,12 +214,20 @@ void on_failure(self_ptr self, const segment_outcome& outcome) {
   auto& st = self->state;
   auto& task = st.tasks[outcome.segment_id];
   task.frames_done = 0;
-  spdlog::warn("[seg {:04d}] attempt {}/{} failed on {}: {}", outcome.segment_id, outcome.attempt,
-               st.options.max_attempts, outcome.worker, outcome.error);
-  if (task.attempts >= st.options.max_attempts) {
+  if (outcome.lost) {  // not the segment's fault: again, at the same quality
+    spdlog::warn("[seg {:04d}] attempt {} lost with {}: {}; re-queued unchanged",
+                 outcome.segment_id, outcome.attempt, outcome.worker, outcome.error);
+    st.queue.push_front(outcome.segment_id);
+    return;
+  }
+  ++task.failures;
+  spdlog::warn("[seg {:04d}] attempt {} ({}/{} failures) failed on {}: {}", outcome.segment_id,
+               outcome.attempt, task.failures, st.options.max_attempts, outcome.worker,
+               outcome.error);
+  if (task.failures >= st.options.max_attempts) {
     finish(self, false,
            "segment " + std::to_string(outcome.segment_id) + " failed after " +
-               std::to_string(task.attempts) + " attempts: " + outcome.error);
+               std::to_string(task.failures) + " attempts: " + outcome.error);
     return;
   }
   ++st.summary.retries;
@@ -212,6 +242,7 @@ void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome) {
   slot.busy = false;
   slot.token = 0;
   slot.stats.busy_s += outcome.encode_s;
+  if (outcome.lost && slot.remote && !slot.gone) replace_worker(self, slot);  // drop it now
   record_attempt(self, outcome);
   if (outcome.ok)
     on_success(self, slot, outcome);
@@ -224,13 +255,14 @@ void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome) {
 }
 
 segment_outcome made_up_failure(const worker_slot& slot, int segment, int attempt,
-                                std::string error, double seconds) {
+                                std::string error, double seconds, bool lost = false) {
   segment_outcome failed;
   failed.segment_id = segment;
   failed.attempt = attempt;
   failed.worker = slot.name;
   failed.error = std::move(error);
   failed.encode_s = seconds;
+  failed.lost = lost;
   return failed;
 }
 
@@ -243,14 +275,21 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
   slot.segment = id;
   slot.token = token;
   int attempt = ++task.attempts;
+  auto settings = settings_for(st, task.failures);
+  task.in_flight = attempt_record{};
+  task.in_flight.attempt = attempt;
+  task.in_flight.worker = slot.name;
+  task.in_flight.node = slot.stats.node;
+  task.in_flight.crf = settings.use_crf ? settings.crf : -1;
+  task.in_flight.bitrate = settings.use_crf ? 0 : settings.bitrate;
   double limit = deadline_s(st, st.options.plan.segments[id]);
   auto started = std::chrono::steady_clock::now();
   auto seconds_since = [started] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
   auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(limit * 1000));
-  self->request(slot.handle, timeout, encode_atom::value, task.source, settings_for(st, attempt),
-                attempt, static_cast<int>(drill_for(st, id, attempt)))
+  self->request(slot.handle, timeout, encode_atom::value, task.source, settings, attempt,
+                static_cast<int>(drill_for(st, id, attempt)))
       .then(
           [=](segment_outcome& outcome) {
             if (self->state.workers[w].token == token) end_attempt(self, w, outcome);
@@ -261,33 +300,112 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
             bool timed_out = err == caf::sec::request_timeout;
             std::string why = timed_out ? fmt::format(
                                               "no answer within {:g} s (retry.segment_timeout): "
-                                              "worker replaced",
-                                              limit)
+                                              "worker {}",
+                                              limit, s.remote ? "dropped" : "replaced")
                                         : "worker " + s.name + " failed: " + describe(err);
-            auto failed = made_up_failure(s, id, attempt, why, seconds_since());
+            // A remote worker that fails to answer lost its node, or its link to it.
+            bool lost = s.remote && !timed_out;
+            auto failed = made_up_failure(s, id, attempt, why, seconds_since(), lost);
             replace_worker(self, s);
             end_attempt(self, w, failed);
           });
 }
 
-// A worker died. If it was encoding, that attempt failed; either way a fresh worker takes its
-// place.
+// A worker died. If it was encoding, that attempt failed (a local worker) or was lost with its
+// node (a remote one); a local worker is replaced, a remote one dropped.
 void on_worker_down(self_ptr self, const caf::down_msg& down) {
   auto& st = self->state;
   for (std::size_t w = 0; w < st.workers.size(); ++w) {
     auto& slot = st.workers[w];
-    if (slot.handle.address() != down.source) continue;
-    spdlog::warn("worker {} exited: {}", slot.name, describe(down.reason));
+    if (slot.gone || slot.handle.address() != down.source) continue;
+    if (st.finished)
+      spdlog::debug("worker {} exited after the job: {}", slot.name, describe(down.reason));
+    else if (slot.remote)
+      spdlog::warn("worker {} left: {}", slot.name, describe(down.reason));
+    else
+      spdlog::warn("worker {} exited: {}", slot.name, describe(down.reason));
     bool was_busy = slot.busy;
     int segment = slot.segment;
     int attempt = st.tasks[segment < 0 ? 0 : segment].attempts;
     replace_worker(self, slot);
-    if (!was_busy || st.finished) return;
-    auto failed = made_up_failure(slot, segment, attempt,
-                                  "worker " + slot.name + " died: " + describe(down.reason), 0);
+    if (!was_busy || st.finished) return dispatch(self);
+    std::string what = slot.remote ? " left: " : " died: ";
+    auto failed =
+        made_up_failure(slot, segment, attempt,
+                        "worker " + slot.name + what + describe(down.reason), 0, slot.remote);
     end_attempt(self, w, failed);
     return;
   }
+}
+
+segment_need need_of(const supervisor_state& st, int id) {
+  return need_of(st.options.plan.segments[id], st.options.settings.codec, st.options.output_width,
+                 st.options.output_height);
+}
+
+bool fits(const supervisor_state& st, const worker_slot& slot, int id) {
+  return !slot.gone && (!slot.remote || unfit_reason(slot.caps, need_of(st, id)).empty());
+}
+
+// Whether no worker (busy or idle) can take any queued segment; fills stuck_reason.
+bool queue_is_stuck(supervisor_state& st) {
+  if (st.queue.empty()) return false;
+  for (int id : st.queue)
+    for (const auto& slot : st.workers)
+      if (fits(st, slot, id)) return false;
+  int id = st.queue.front();
+  std::string why;
+  for (const auto& slot : st.workers)
+    if (!slot.gone && slot.remote)
+      why +=
+          (why.empty() ? "" : "; ") + slot.name + ": " + unfit_reason(slot.caps, need_of(st, id));
+  st.stuck_reason = why.empty() ? "no worker connected"
+                                : fmt::format("no worker can encode segment {} ({})", id, why);
+  return true;
+}
+
+// Starts or ends the wait for a worker that can take the queue; fails the job when the wait
+// exceeds cluster.wait_for_workers.
+void watch_for_stuck_queue(self_ptr self) {
+  auto& st = self->state;
+  if (st.finished || st.draining) return;
+  if (!queue_is_stuck(st)) {
+    st.stuck_since.reset();
+    return;
+  }
+  auto now = std::chrono::steady_clock::now();
+  if (!st.stuck_since) {
+    st.stuck_since = now;
+    spdlog::warn("waiting up to {:g} s for workers: {}", st.options.wait_for_workers,
+                 st.stuck_reason);
+    send_progress(self);
+  }
+  double waited = std::chrono::duration<double>(now - *st.stuck_since).count();
+  if (waited >= st.options.wait_for_workers)
+    finish(self, false,
+           fmt::format("{} for {:g} s (cluster.wait_for_workers)", st.stuck_reason, waited));
+}
+
+// Adds the workers of a node that joined.
+void add_remote_workers(self_ptr self, const worker_capabilities& caps,
+                        const std::vector<caf::actor>& handles) {
+  auto& st = self->state;
+  for (std::size_t i = 0; i < handles.size(); ++i) {
+    worker_slot slot;
+    slot.name = caps.node + "/" + std::to_string(i);
+    slot.remote = true;
+    slot.caps = caps;
+    slot.handle = handles[i];
+    slot.stats.id = slot.name;
+    slot.stats.node = caps.node;
+    slot.stats.remote = true;
+    self->monitor(slot.handle);
+    st.live->push_back(slot.handle);
+    st.workers.push_back(std::move(slot));
+  }
+  spdlog::info("node {} joined with {} workers", caps.node, handles.size());
+  watch_for_stuck_queue(self);
+  dispatch(self);
 }
 
 // Keeps up to one loaded source per worker ahead of need, in queue order.
@@ -296,7 +414,7 @@ void prefetch(self_ptr self) {
   std::size_t held = 0;
   for (int id : st.queue) {
     auto& task = st.tasks[id];
-    if (held >= st.workers.size()) break;
+    if (held >= std::max<std::size_t>(1, live_workers(st))) break;
     ++held;
     if (task.loading || !task.source.empty()) continue;
     task.loading = true;
@@ -328,16 +446,18 @@ void dispatch(self_ptr self) {
   }
   prefetch(self);
   for (std::size_t w = 0; w < st.workers.size(); ++w) {
-    if (st.workers[w].busy) continue;
+    if (st.workers[w].busy || st.workers[w].gone) continue;
     // A retry goes to another worker than the one that failed it, when one is free.
     const std::string& name = st.workers[w].name;
-    auto loaded = [&](int id) { return !st.tasks[id].source.empty(); };
+    auto loaded = [&](int id) {
+      return !st.tasks[id].source.empty() && fits(st, st.workers[w], id);
+    };
     auto ready = std::find_if(st.queue.begin(), st.queue.end(), [&](int id) {
       const auto& attempts = st.tasks[id].report.attempts;
       return loaded(id) && (attempts.empty() || attempts.back().worker != name);
     });
     if (ready == st.queue.end()) ready = std::find_if(st.queue.begin(), st.queue.end(), loaded);
-    if (ready == st.queue.end()) break;
+    if (ready == st.queue.end()) continue;
     int id = *ready;
     st.queue.erase(ready);
     start_attempt(self, w, id);
@@ -359,6 +479,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
     worker_slot slot;
     slot.name = "local/" + std::to_string(i);
     slot.stats.id = slot.name;
+    slot.stats.node = st.options.node_name;
     spawn_into(self, slot);
     st.workers.push_back(std::move(slot));
   }
@@ -381,7 +502,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
       [=](start_atom) {
         self->state.promise = self->make_response_promise();
         auto& st = self->state;
-        if (st.options.interrupts) self->send(self, pv_tick_atom::value);
+        self->send(self, pv_tick_atom::value);
         if (st.tasks.empty())
           finish(self, false, "nothing to encode");
         else if (st.done == static_cast<int>(st.tasks.size()))
@@ -392,8 +513,12 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
       },
       [=](pv_tick_atom) {
         check_interrupts(self);
+        watch_for_stuck_queue(self);
         if (!self->state.finished)
           self->delayed_send(self, std::chrono::milliseconds(200), pv_tick_atom::value);
+      },
+      [=](node_atom, const worker_capabilities& caps, const std::vector<caf::actor>& handles) {
+        add_remote_workers(self, caps, handles);
       },
       [=](progress_atom, const std::string& worker, int segment, std::int64_t frames) {
         auto& tasks = self->state.tasks;

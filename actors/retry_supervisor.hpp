@@ -1,8 +1,10 @@
 // The retry supervisor: owns the segment queue, hands segments to idle workers (reading each
 // segment's source from the segmenter just ahead of need), forwards finished segments to the
 // muxer and re-queues a failed segment one quality step lower, up to max_attempts. It monitors
-// its workers: one that dies while encoding, or does not answer within the segment's deadline,
-// fails that attempt and is replaced by a fresh worker.
+// its workers: a local one that dies while encoding, or does not answer within the segment's
+// deadline, fails that attempt and is replaced by a fresh worker. Remote workers (worker nodes)
+// join with (node_atom, ...) and get only segments they can encode; when one's node goes away,
+// its segment is re-queued as it was (not the segment's fault) and the worker is dropped.
 // Receives (start_atom) -> job_summary, delivered when every segment is encoded or one has
 // failed for good; workers' (progress_atom, ...) are turned into progress_update messages.
 #pragma once
@@ -29,7 +31,11 @@ struct resumed_segment {
 struct supervisor_options {
   segment_plan plan;
   codecs::video_encode_settings settings;
-  int worker_count = 1;
+  int output_width = 0;  // the frames the encoder gets (what a worker must accept)
+  int output_height = 0;
+  int worker_count = 1;         // local workers; 0: only remote ones
+  std::string node_name;        // this process's node name (reports of local workers)
+  double wait_for_workers = 0;  // seconds to wait while no worker can take the queued segments
   int max_attempts = 3;
   int crf_step = 4;
   int max_crf = 51;

@@ -1,7 +1,5 @@
 #include "actors/work_store.hpp"
 
-#include <openssl/evp.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +10,7 @@
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
+#include "actors/crypto.hpp"
 #include "actors/protocol.hpp"
 
 namespace pvenc::actors {
@@ -60,15 +59,6 @@ bool deserialize(const std::string& data, codecs::encoded_video& video) {
 }
 
 }  // namespace
-
-std::string sha256_hex(const std::string& data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  std::string hex;
-  for (unsigned int i = 0; i < size; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
-}
 
 std::string default_work_dir(const std::string& output_path) {
   fs::path p(output_path);

@@ -49,9 +49,6 @@ class work_store {
   std::map<int, std::string> checksums_;  // segment id -> sha256 of its file
 };
 
-// SHA-256 of `data`, lowercase hex.
-std::string sha256_hex(const std::string& data);
-
 // The default work directory for an output path: ".NAME.pvenc-work" beside it.
 std::string default_work_dir(const std::string& output_path);
 

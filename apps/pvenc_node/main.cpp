@@ -1,4 +1,5 @@
-// pvenc-node: the command line of pvenc. `run` encodes a job, `probe` describes a file,
+// pvenc-node: the command line of pvenc. `run` encodes a job (and coordinates worker nodes
+// with --listen), `worker` serves a coordinator as a worker node, `probe` describes a file,
 // `presets` lists the presets and the encoders of this FFmpeg build.
 #include <unistd.h>
 
@@ -36,7 +37,33 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--work-dir", run.work_dir,
                       "where finished segments are kept (default: .NAME.pvenc-work beside the "
                       "output)");
+  run_cmd->add_option("--listen", run.listen,
+                      "HOST:PORT to accept worker nodes on (overrides cluster.listen)");
+  run_cmd->add_option("--secret-file", run.secret_file,
+                      "the cluster secret (overrides cluster.secret_file)");
   run_cmd->add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+
+  pvenc::app::worker_args worker;
+  auto* worker_cmd = app.add_subcommand(
+      "worker", "serve a coordinator (pvenc-node run --listen) as a worker node, job after job");
+  worker_cmd->add_option("--join", worker.join, "the coordinator's HOST:PORT")->required();
+  worker_cmd->add_option("--secret-file", worker.secret_file, "the cluster secret")->required();
+  worker_cmd->add_option("--workers", worker.workers, "encoder workers (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  worker_cmd
+      ->add_option("--threads", worker.threads,
+                   "encoder threads per worker (default: as the job says)")
+      ->check(CLI::Range(1, 64));
+  worker_cmd->add_option("--name", worker.name, "this node's name in reports (default: host:pid)");
+  worker_cmd->add_option("--memory-limit", worker.memory_limit,
+                         "memory all workers may use together, e.g. 8G (default: no limit)");
+  worker_cmd->add_option("--max-resolution", worker.max_resolution,
+                         "largest frame accepted, e.g. 1920x1080 (default: any)");
+  worker_cmd->add_option("--heartbeat", worker.heartbeat, "seconds between heartbeats")
+      ->check(CLI::Range(0.1, 60.0));
+  worker_cmd->add_flag("--once", worker.once, "leave after one job");
+  worker_cmd->add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
 
   std::string probe_path;
@@ -62,6 +89,7 @@ int main(int argc, char** argv) {
   setenv("SVT_LOG", verbose ? "3" : "1", 0);  // SVT-AV1 logs to stdout unless told not to
 
   if (*run_cmd) return pvenc::app::run_command(run);
+  if (*worker_cmd) return pvenc::app::worker_command(worker);
   if (*probe_cmd) return pvenc::app::probe_command(probe_path);
   if (*presets_cmd) return pvenc::app::presets_command();
   return 2;

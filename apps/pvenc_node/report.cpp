@@ -1,5 +1,6 @@
 #include "apps/pvenc_node/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace pvenc::app {
@@ -12,8 +13,12 @@ double round3(double x) {
 }
 
 json attempt_json(const actors::attempt_record& a) {
-  json j = {
-      {"attempt", a.attempt}, {"worker", a.worker}, {"ok", a.ok}, {"encode_s", round3(a.encode_s)}};
+  json j = {{"attempt", a.attempt},
+            {"worker", a.worker},
+            {"node", a.node},
+            {"ok", a.ok},
+            {"encode_s", round3(a.encode_s)}};
+  if (a.lost) j["lost"] = true;
   if (a.crf >= 0) j["crf"] = a.crf;
   if (a.bitrate > 0) j["bitrate"] = a.bitrate;
   if (!a.error.empty()) j["error"] = a.error;
@@ -38,6 +43,7 @@ json segment_json(const actors::segment_report& s) {
     const auto& last = s.attempts.back();
     j["crf"] = last.crf >= 0 ? json(last.crf) : json();
     j["worker"] = last.worker;
+    j["node"] = last.node;
     j["encode_s"] = round3(last.encode_s);
   }
   return j;
@@ -45,6 +51,8 @@ json segment_json(const actors::segment_report& s) {
 
 json worker_json(const actors::worker_report& w, double wall_s) {
   return {{"id", w.id},
+          {"node", w.node},
+          {"remote", w.remote},
           {"frames", w.frames},
           {"busy_s", round3(w.busy_s)},
           {"fps", w.busy_s > 0 ? round3(w.frames / w.busy_s) : 0.0},
@@ -118,6 +126,14 @@ json make_report(const config::job& job, const actors::job_outcome& outcome,
         {"workers", outcome.workers},
         {"threads", outcome.settings.threads}}}};
   if (!outcome.error.empty()) report["error"] = outcome.error;
+  if (!job.cluster.listen.empty()) {  // never the secret
+    json nodes = json::array();
+    for (const auto& w : outcome.summary.workers)
+      if (w.remote && std::find(nodes.begin(), nodes.end(), w.node) == nodes.end())
+        nodes.push_back(w.node);
+    report["cluster"] = {
+        {"listen", job.cluster.listen}, {"port", outcome.listen_port}, {"nodes", nodes}};
+  }
   json segments = json::array();
   for (const auto& s : outcome.summary.segments) segments.push_back(segment_json(s));
   report["segments"] = segments;

@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -10,6 +11,7 @@
 #include "apps/pvenc_node/report.hpp"
 #include "apps/pvenc_node/signal_watcher.hpp"
 #include "codecs/media_probe.hpp"
+#include "config/cluster.hpp"
 #include "config/job_loader.hpp"
 
 namespace pvenc::app {
@@ -32,6 +34,42 @@ bool write_report(const std::string& path, const nlohmann::json& report) {
   return true;
 }
 
+// "2 workers", or "1 local + 4 remote workers on 2 nodes".
+std::string workers_text(const actors::job_outcome& outcome) {
+  int remote = 0;
+  std::set<std::string> nodes;
+  for (const auto& w : outcome.summary.workers)
+    if (w.remote) ++remote, nodes.insert(w.node);
+  if (remote == 0) return std::to_string(outcome.workers) + " workers";
+  return std::to_string(outcome.workers) + " local + " + std::to_string(remote) +
+         " remote workers on " + std::to_string(nodes.size()) + " node" +
+         (nodes.size() == 1 ? "" : "s");
+}
+
+// --listen and --secret-file override the job's [cluster] section; returns a problem or "".
+std::string apply_cluster_options(const run_args& args, config::job& job) {
+  auto& cluster = job.cluster;
+  if (!args.listen.empty()) {
+    if (!config::parse_endpoint(args.listen))
+      return "--listen " + args.listen + ": expected HOST:PORT, e.g. 0.0.0.0:7400";
+    cluster.listen = args.listen;
+  }
+  if (!args.secret_file.empty()) {
+    try {
+      cluster.secret = config::read_secret_file(args.secret_file);
+    } catch (const std::exception& e) {
+      return std::string("--secret-file ") + e.what();
+    }
+    cluster.secret_file = args.secret_file;
+  }
+  if (!cluster.listen.empty() && cluster.secret.empty())
+    return "--listen needs --secret-file (or cluster.secret_file): only nodes holding the "
+           "secret may join";
+  if (job.workers.count == 0 && cluster.listen.empty())
+    return "workers.count = 0 needs --listen (worker nodes to encode)";
+  return "";
+}
+
 }  // namespace
 
 int run_command(const run_args& args) {
@@ -40,6 +78,11 @@ int run_command(const run_args& args) {
     job = config::load_job(args.job_file);
   } catch (const config::job_error& e) {
     std::cerr << "pvenc-node: " << e.what() << "\n";
+    return actors::exit_bad_input;
+  }
+  std::string problem = apply_cluster_options(args, job);
+  if (!problem.empty()) {
+    std::cerr << "pvenc-node: " << problem << "\n";
     return actors::exit_bad_input;
   }
   signal_watcher signals;  // before the actor system starts its threads
@@ -73,7 +116,7 @@ int run_command(const run_args& args) {
   std::cerr << "pvenc-node: wrote " << job.output.path << ": " << frames << " frames, "
             << outcome.mux.bytes << " bytes in " << outcome.elapsed_s << " s ("
             << (outcome.elapsed_s > 0 ? frames / outcome.elapsed_s : 0) << " fps, "
-            << outcome.summary.encoder << ", " << outcome.workers << " workers, "
+            << outcome.summary.encoder << ", " << workers_text(outcome) << ", "
             << outcome.plan.segments.size() << " segments";
   if (outcome.resumed_segments > 0) std::cerr << ", " << outcome.resumed_segments << " resumed";
   std::cerr << ", " << outcome.summary.retries << " retries)\n";

@@ -74,7 +74,7 @@ TEST_CASE("message types survive serialization") {
   a.error = "x";
   report.attempts = {a, a};
   summary.segments = {report};
-  summary.workers = {actors::worker_report{"local/0", 25, 0.5}};
+  summary.workers = {actors::worker_report{"local/0", "host:1", false, 25, 0.5}};
   actors::job_summary summary2 = round_trip(env.system, summary);
   CHECK(summary2.ok);
   CHECK(summary2.retries == 1);

@@ -95,11 +95,12 @@ command_result run_command(const std::vector<std::string>& argv, int timeout_s);
 // node_path() (the built pvenc-node) with `args`.
 command_result run_node(const std::vector<std::string>& args, int timeout_s = 120);
 
-// A pvenc-node process started in the background (its own process group, output discarded).
-// The destructor SIGKILLs it if it still runs.
+// A pvenc-node process started in the background (its own process group; stdout and stderr
+// go to `log_path`, or are discarded when it is empty). The destructor SIGKILLs it if it still
+// runs (after SIGCONT, in case a test stopped it).
 class background_node {
  public:
-  explicit background_node(const std::vector<std::string>& args);
+  explicit background_node(const std::vector<std::string>& args, const std::string& log_path = "");
   ~background_node();
   background_node(const background_node&) = delete;
   background_node& operator=(const background_node&) = delete;
@@ -111,6 +112,9 @@ class background_node {
  private:
   int pid_ = -1;
 };
+
+// Polls `path` (bounded) until it contains `text`; false after `timeout_s` seconds.
+bool wait_for_text(const std::string& path, const std::string& text, double timeout_s);
 
 // `ffmpeg -hide_banner -nostdin -loglevel error -y <args>`; throws std::runtime_error with
 // ffmpeg's stderr when it fails.

@@ -99,7 +99,8 @@ command_result run_command(const std::vector<std::string>& argv, int timeout_s) 
   return result;
 }
 
-background_node::background_node(const std::vector<std::string>& args) {
+background_node::background_node(const std::vector<std::string>& args,
+                                 const std::string& log_path) {
   std::vector<std::string> argv{node_path()};
   argv.insert(argv.end(), args.begin(), args.end());
   pid_ = fork();
@@ -107,9 +108,11 @@ background_node::background_node(const std::vector<std::string>& args) {
   if (pid_ == 0) {
     setpgid(0, 0);
     int devnull = open("/dev/null", O_RDWR);
+    int log =
+        log_path.empty() ? devnull : open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     dup2(devnull, STDIN_FILENO);
-    dup2(devnull, STDOUT_FILENO);
-    dup2(devnull, STDERR_FILENO);
+    dup2(log, STDOUT_FILENO);
+    dup2(log, STDERR_FILENO);
     std::vector<char*> raw;
     for (const auto& a : argv) raw.push_back(const_cast<char*>(a.c_str()));
     raw.push_back(nullptr);
@@ -121,6 +124,7 @@ background_node::background_node(const std::vector<std::string>& args) {
 
 background_node::~background_node() {
   if (pid_ <= 0) return;
+  kill(-pid_, SIGCONT);
   kill(-pid_, SIGKILL);
   wait(10);
 }
@@ -141,6 +145,16 @@ int background_node::wait(int timeout_s) {
   }
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool wait_for_text(const std::string& path, const std::string& text, double timeout_s) {
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::milliseconds(static_cast<long long>(timeout_s * 1000));
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (read_text(path).find(text) != std::string::npos) return true;
+    poll(nullptr, 0, 20);  // bounded: the loop ends at the deadline
+  }
+  return false;
 }
 
 std::string node_path() {
