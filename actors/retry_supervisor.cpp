@@ -9,63 +9,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include "actors/encoder_worker.hpp"
 #include "actors/error_text.hpp"
 #include "actors/protocol.hpp"
-#include "actors/worker_fit.hpp"
+#include "actors/supervisor_state.hpp"
 
-namespace pvenc::actors {
-namespace {
-
-using cancel_flag = std::shared_ptr<std::atomic<bool>>;
-
-struct worker_slot {
-  std::string name;
-  caf::actor handle;
-  cancel_flag cancel;  // local workers only
-  bool remote = false;
-  bool gone = false;         // a remote worker that left (or was dropped): never used again
-  worker_capabilities caps;  // remote workers only
-  bool busy = false;
-  int segment = -1;         // segment in flight
-  std::uint64_t token = 0;  // identifies the attempt in flight; 0: none
-  worker_report stats;
-};
-
-struct task_state {
-  int attempts = 0;     // attempts started, lost ones included
-  int failures = 0;     // attempts that failed through the segment's fault: its quality step
-  caf::message source;  // loaded segment_source, kept until the segment succeeds
-  bool loading = false;
-  bool done = false;
-  std::int64_t frames_done = 0;  // progress of the attempt in flight
-  attempt_record in_flight;      // the attempt running now (settings and worker)
-  segment_report report;
-};
-
-struct supervisor_state {
-  supervisor_options options;
-  std::vector<worker_slot> workers;
-  // The live worker handles, shared with the exit functor that shuts them down.
-  std::shared_ptr<std::vector<caf::actor>> live = std::make_shared<std::vector<caf::actor>>();
-  std::vector<task_state> tasks;
-  std::deque<int> queue;  // segment ids waiting for a worker
-  int done = 0;
-  job_summary summary;
-  caf::response_promise promise;
-  bool finished = false;
-  std::int64_t frames_total = 0;
-  std::uint64_t next_token = 0;
-  bool draining = false;             // interrupted: no new attempts
-  std::int64_t measured_frames = 0;  // over successful attempts, for default deadlines
-  double measured_s = 0;
-  std::optional<std::chrono::steady_clock::time_point> stuck_since;  // no worker fits the queue
-  std::string stuck_reason;
-};
-
-using self_ptr = caf::stateful_actor<supervisor_state>*;
-
-void dispatch(self_ptr self);
+namespace pvenc::actors::supervision {
 
 bool listed(const std::vector<int>& ids, int id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
@@ -99,10 +47,6 @@ double deadline_s(const supervisor_state& st, const segment_spec& spec) {
   return std::max(300.0, 10 * frames / fps);
 }
 
-std::size_t live_workers(const supervisor_state& st) {
-  return std::count_if(st.workers.begin(), st.workers.end(), [](const auto& w) { return !w.gone; });
-}
-
 void send_progress(self_ptr self) {
   auto& st = self->state;
   progress_update u;
@@ -122,7 +66,7 @@ void send_progress(self_ptr self) {
   self->send(st.options.progress, progress_atom::value, u);
 }
 
-void finish(self_ptr self, bool ok, std::string error, bool interrupted = false) {
+void finish(self_ptr self, bool ok, std::string error, bool interrupted) {
   auto& st = self->state;
   if (st.finished) return;
   st.finished = true;
@@ -154,30 +98,6 @@ void check_interrupts(self_ptr self) {
     spdlog::warn("interrupted: finishing the segments in progress (Ctrl-C again to stop now)");
     dispatch(self);
   }
-}
-
-void spawn_into(self_ptr self, worker_slot& slot) {
-  slot.cancel = std::make_shared<std::atomic<bool>>(false);
-  slot.handle = spawn_encoder_worker(self->system(), slot.name, self, slot.cancel);
-  self->monitor(slot.handle);
-  self->state.live->push_back(slot.handle);
-}
-
-// Gives up on the slot's worker (dead or stuck). A stuck worker is cancelled and told to exit;
-// it goes once its encode returns (a remote worker's exit cancels its node's encode). A local
-// worker gets a fresh one in its place; a remote slot is dropped for good.
-void replace_worker(self_ptr self, worker_slot& slot) {
-  auto& live = *self->state.live;
-  live.erase(std::remove(live.begin(), live.end(), slot.handle), live.end());
-  if (slot.cancel) slot.cancel->store(true);
-  self->demonitor(slot.handle);
-  self->send_exit(slot.handle, caf::exit_reason::user_shutdown);
-  slot.busy = false;
-  slot.token = 0;
-  if (slot.remote)
-    slot.gone = true;
-  else
-    spawn_into(self, slot);
 }
 
 void record_attempt(self_ptr self, const segment_outcome& outcome) {
@@ -255,7 +175,7 @@ void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome) {
 }
 
 segment_outcome made_up_failure(const worker_slot& slot, int segment, int attempt,
-                                std::string error, double seconds, bool lost = false) {
+                                std::string error, double seconds, bool lost) {
   segment_outcome failed;
   failed.segment_id = segment;
   failed.attempt = attempt;
@@ -309,103 +229,6 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
             replace_worker(self, s);
             end_attempt(self, w, failed);
           });
-}
-
-// A worker died. If it was encoding, that attempt failed (a local worker) or was lost with its
-// node (a remote one); a local worker is replaced, a remote one dropped.
-void on_worker_down(self_ptr self, const caf::down_msg& down) {
-  auto& st = self->state;
-  for (std::size_t w = 0; w < st.workers.size(); ++w) {
-    auto& slot = st.workers[w];
-    if (slot.gone || slot.handle.address() != down.source) continue;
-    if (st.finished)
-      spdlog::debug("worker {} exited after the job: {}", slot.name, describe(down.reason));
-    else if (slot.remote)
-      spdlog::warn("worker {} left: {}", slot.name, describe(down.reason));
-    else
-      spdlog::warn("worker {} exited: {}", slot.name, describe(down.reason));
-    bool was_busy = slot.busy;
-    int segment = slot.segment;
-    int attempt = st.tasks[segment < 0 ? 0 : segment].attempts;
-    replace_worker(self, slot);
-    if (!was_busy || st.finished) return dispatch(self);
-    std::string what = slot.remote ? " left: " : " died: ";
-    auto failed =
-        made_up_failure(slot, segment, attempt,
-                        "worker " + slot.name + what + describe(down.reason), 0, slot.remote);
-    end_attempt(self, w, failed);
-    return;
-  }
-}
-
-segment_need need_of(const supervisor_state& st, int id) {
-  return need_of(st.options.plan.segments[id], st.options.settings.codec, st.options.output_width,
-                 st.options.output_height);
-}
-
-bool fits(const supervisor_state& st, const worker_slot& slot, int id) {
-  return !slot.gone && (!slot.remote || unfit_reason(slot.caps, need_of(st, id)).empty());
-}
-
-// Whether no worker (busy or idle) can take any queued segment; fills stuck_reason.
-bool queue_is_stuck(supervisor_state& st) {
-  if (st.queue.empty()) return false;
-  for (int id : st.queue)
-    for (const auto& slot : st.workers)
-      if (fits(st, slot, id)) return false;
-  int id = st.queue.front();
-  std::string why;
-  for (const auto& slot : st.workers)
-    if (!slot.gone && slot.remote)
-      why +=
-          (why.empty() ? "" : "; ") + slot.name + ": " + unfit_reason(slot.caps, need_of(st, id));
-  st.stuck_reason = why.empty() ? "no worker connected"
-                                : fmt::format("no worker can encode segment {} ({})", id, why);
-  return true;
-}
-
-// Starts or ends the wait for a worker that can take the queue; fails the job when the wait
-// exceeds cluster.wait_for_workers.
-void watch_for_stuck_queue(self_ptr self) {
-  auto& st = self->state;
-  if (st.finished || st.draining) return;
-  if (!queue_is_stuck(st)) {
-    st.stuck_since.reset();
-    return;
-  }
-  auto now = std::chrono::steady_clock::now();
-  if (!st.stuck_since) {
-    st.stuck_since = now;
-    spdlog::warn("waiting up to {:g} s for workers: {}", st.options.wait_for_workers,
-                 st.stuck_reason);
-    send_progress(self);
-  }
-  double waited = std::chrono::duration<double>(now - *st.stuck_since).count();
-  if (waited >= st.options.wait_for_workers)
-    finish(self, false,
-           fmt::format("{} for {:g} s (cluster.wait_for_workers)", st.stuck_reason, waited));
-}
-
-// Adds the workers of a node that joined.
-void add_remote_workers(self_ptr self, const worker_capabilities& caps,
-                        const std::vector<caf::actor>& handles) {
-  auto& st = self->state;
-  for (std::size_t i = 0; i < handles.size(); ++i) {
-    worker_slot slot;
-    slot.name = caps.node + "/" + std::to_string(i);
-    slot.remote = true;
-    slot.caps = caps;
-    slot.handle = handles[i];
-    slot.stats.id = slot.name;
-    slot.stats.node = caps.node;
-    slot.stats.remote = true;
-    self->monitor(slot.handle);
-    st.live->push_back(slot.handle);
-    st.workers.push_back(std::move(slot));
-  }
-  spdlog::info("node {} joined with {} workers", caps.node, handles.size());
-  watch_for_stuck_queue(self);
-  dispatch(self);
 }
 
 // Keeps up to one loaded source per worker ahead of need, in queue order.
@@ -533,10 +356,12 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
   };
 }
 
-}  // namespace
+}  // namespace pvenc::actors::supervision
+
+namespace pvenc::actors {
 
 caf::actor spawn_retry_supervisor(caf::actor_system& system, supervisor_options options) {
-  return system.spawn(retry_supervisor, std::move(options));
+  return system.spawn(supervision::retry_supervisor, std::move(options));
 }
 
 }  // namespace pvenc::actors

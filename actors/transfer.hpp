@@ -12,7 +12,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/messages.hpp"
+#include "actors/protocol.hpp"  // the inspect() overloads to_bytes needs
 
 namespace pvenc::actors {
 

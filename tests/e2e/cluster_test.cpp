@@ -223,6 +223,49 @@ TEST_CASE("a node with the wrong secret is refused and gets nothing") {
   check_same_frames(source, read_media(output));
 }
 
+TEST_CASE("a job no connected node can serve says why and fails after cluster.wait_for_workers") {
+  cluster c;
+  media_facts source;
+  std::string input = cluster_source(c.dir, source, 2);
+  std::string output = c.dir.file("out.mp4");
+  std::string toml = c.job(input, output, 0, "ultrafast");
+  toml.replace(toml.find("wait_for_workers = 60"), 21, "wait_for_workers = 3");
+  std::string job = write_job(c.dir, toml);
+  std::vector<std::string> args = {"worker",  "--join", c.address(),   "--secret-file",
+                                   c.key,     "--name", "small",       "--max-resolution",
+                                   "320x240", "--once", "--log-level", "info"};
+  background_node small(args, c.log("small"));
+  command_result run = run_node({"run", job, "--progress", "none"}, 60);
+  INFO(run.err);
+  CHECK(run.exit_code == 1);
+  CHECK(run.err.find("no worker can encode segment") != std::string::npos);
+  CHECK(run.err.find("small/0: frames larger than 320x240") != std::string::npos);
+  CHECK(run.err.find("cluster.wait_for_workers") != std::string::npos);
+  CHECK_FALSE(fs::exists(output));
+  CHECK(read_text(c.log("small")).find("encoding") == std::string::npos);
+}
+
+TEST_CASE("when the last worker node leaves, the job waits; a node that comes back gets work") {
+  cluster c;
+  media_facts source;
+  std::string input = cluster_source(c.dir, source, 6);
+  std::string output = c.dir.file("out.mp4");
+  std::string job = write_job(c.dir, c.job(input, output, 0));
+  auto first = c.worker("first", false);
+  auto run = coordinator(c, job);
+  REQUIRE(wait_for_text(c.log("first"), "encoding", 60));
+  first->signal(SIGKILL);
+  REQUIRE(wait_for_text(c.log("coordinator"), "waiting up to 60 s for workers", 30));
+  auto second = c.worker("second");
+  int exit_code = run->wait(180);
+  INFO("coordinator: ", read_text(c.log("coordinator")));
+  REQUIRE(exit_code == 0);
+  check_same_frames(source, read_media(output));
+  nlohmann::json report = read_json(c.dir.file("report.json"));
+  CHECK(segment_nodes(report).count("second") == 1);
+  check_lost_attempt(report, "first");
+}
+
 TEST_CASE("worker command line: bad values give one line and exit 2") {
   temp_dir dir;
   std::string key = write_text(dir.file("k"), std::string(secret));
