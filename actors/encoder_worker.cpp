@@ -8,6 +8,7 @@
 
 #include "actors/protocol.hpp"
 #include "codecs/av_error.hpp"
+#include "codecs/quality_search.hpp"
 
 namespace pvenc::actors {
 namespace {
@@ -49,7 +50,12 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
     self->send(observer, progress_atom::value, name, source.segment_id, frames);
   };
   try {
-    out.video = codecs::encode_segment(source, settings, hooks);
+    if (!settings.target_metric.empty())
+      out.video = codecs::encode_to_target(source, settings, hooks);
+    else if (!settings.use_crf)
+      out.video = codecs::encode_to_bitrate(source, settings, hooks);
+    else
+      out.video = codecs::encode_segment(source, settings, hooks);
     out.ok = true;
     self->send(observer, progress_atom::value, name, source.segment_id, out.video.frames);
   } catch (const codecs::av_error& e) {

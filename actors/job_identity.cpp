@@ -25,12 +25,14 @@ std::string job_fingerprint(const config::job& job, const codecs::video_encode_s
                             const segment_plan& plan) {
   nlohmann::json segments = nlohmann::json::array();
   for (const auto& seg : plan.segments) segments.push_back({seg.start_pts, seg.end_pts});
-  nlohmann::json j = {{"input", input_identity(job.input.path)},
-                      {"output", std::filesystem::path(job.output.path).extension().string()},
-                      {"video",
-                       {s.codec, s.speed, s.use_crf, s.crf, s.bitrate, s.width, s.height,
-                        s.frame_rate_num, s.frame_rate_den, s.level, s.gpu}},
-                      {"segments", segments}};
+  nlohmann::json j = {
+      {"input", input_identity(job.input.path)},
+      {"output", std::filesystem::path(job.output.path).extension().string()},
+      {"video",
+       {s.codec, s.speed, s.use_crf, s.crf, s.bitrate, s.width, s.height, s.frame_rate_num,
+        s.frame_rate_den, s.level, s.gpu, s.target_metric, s.target, s.crf_min, s.crf_max}},
+      {"scene_detect", job.segments.scene_detect},
+      {"segments", segments}};
   return sha256_hex(j.dump());
 }
 

@@ -95,6 +95,12 @@ codecs::video_encode_settings video_settings_of(const config::job& job) {
   s.frame_rate_den = job.video.frame_rate_den;
   s.threads = job.workers.threads;
   s.gpu = job.video.gpu;
+  s.measure_psnr = job.metrics.psnr;
+  s.measure_ssim = job.metrics.ssim;
+  s.target_metric = job.video.target_metric;
+  s.target = job.video.target;
+  s.crf_min = job.video.crf_min;
+  s.crf_max = job.video.crf_max;
   return s;
 }
 
@@ -172,10 +178,12 @@ class job_driver {
     actors_.analyzer = spawn_analyzer(system_);
     analysis_result analysis;
     std::string error;
-    if (!ask(self_, actors_.analyzer, analysis, error, analyze_atom::value, job_.input.path))
+    if (!ask(self_, actors_.analyzer, analysis, error, analyze_atom::value, job_.input.path,
+             job_.segments.scene_detect))
       return fail(exit_failed, "analyzer: " + error);
     if (!analysis.ok) return fail(exit_bad_input, analysis.error);
     out_.input = analysis.info;
+    out_.scenes = analysis.scenes;
     return true;
   }
 
@@ -209,8 +217,10 @@ class job_driver {
     phase("segmenting");
     actors_.segmenter = spawn_segmenter(system_, origin_s_, out_.settings);
     std::string error;
-    if (!ask(self_, actors_.segmenter, out_.plan, error, plan_atom::value, out_.input,
-             job_.segments.duration, job_.segments.min_duration))
+    segment_rules rules{job_.segments.duration, job_.segments.min_duration,
+                        job_.segments.max_duration};
+    if (!ask(self_, actors_.segmenter, out_.plan, error, plan_atom::value, out_.input, out_.scenes,
+             rules))
       return fail(exit_failed, "segmenter: " + error);
     return true;
   }
@@ -287,7 +297,8 @@ class job_driver {
     sup.fail_attempts = job_.faults.fail_attempts;
     sup.crash_segments = job_.faults.crash_segments;
     sup.stall_segments = job_.faults.stall_segments;
-    for (const auto& [id, video] : resumed_) sup.resumed[id] = {video.frames, video.bytes};
+    for (const auto& [id, video] : resumed_)
+      sup.resumed[id] = {video.frames, video.bytes, video.quality, video.crf, video.probes};
     sup.interrupts = options_.interrupts;
     sup.segmenter = actors_.segmenter;
     sup.muxer = actors_.muxer;

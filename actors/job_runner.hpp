@@ -36,6 +36,7 @@ struct job_outcome {
   std::string error;  // one line, empty on success
   codecs::media_info input;
   segment_plan plan;
+  scene_info scenes;  // the analyzer's scene detection (empty when off)
   job_summary summary;
   mux_result mux;
   codecs::video_encode_settings settings;  // as used for first attempts

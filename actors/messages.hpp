@@ -35,6 +35,28 @@ struct segment_spec {
   std::int64_t source_bytes = 0;
   double start_s = 0;
   double duration_s = 0;
+  std::vector<std::int64_t> keyframe_pts;  // scene cuts inside the segment: forced keyframes
+  double motion = 0;          // mean frame-to-frame luma difference (0..255), from the analysis
+  double detail = 0;          // mean luma gradient
+  double complexity = 1;      // relative to the whole video (1 = average)
+  double bitrate_factor = 1;  // bitrate mode: this segment gets the job's bitrate times this
+};
+
+// How the job wants its video cut ([segments]).
+struct segment_rules {
+  double duration = 10;
+  double min_duration = 2;
+  double max_duration = 20;
+};
+
+// The analyzer's scene detection (empty when segments.scene_detect = false). Frame indices
+// count frames in presentation order.
+struct scene_info {
+  bool detected = false;
+  std::vector<std::int64_t> cut_frames;
+  std::vector<float> motion;  // per frame
+  std::vector<float> detail;  // per frame
+  double fps = 0;             // the detector's speed
 };
 
 struct segment_plan {
@@ -47,6 +69,7 @@ struct analysis_result {
   bool ok = false;
   std::string error;
   codecs::media_info info;
+  scene_info scenes;
 };
 
 // A worker's answer for one encode attempt.
@@ -72,6 +95,7 @@ struct attempt_record {
   bool lost = false;  // its worker's node went away (does not lower the quality)
   std::string error;
   double encode_s = 0;
+  double start_s = 0;  // seconds since the encoding phase started
 };
 
 struct segment_report {
@@ -79,8 +103,12 @@ struct segment_report {
   bool resumed = false;  // taken from the work directory of an earlier run
   std::vector<attempt_record> attempts;
   std::int64_t bytes = 0;
-  std::int64_t frames = 0;  // frames the encoder produced
-  int damaged_source = 0;   // source packets/frames the decoder rejected or concealed
+  std::int64_t frames = 0;       // frames the encoder produced
+  int damaged_source = 0;        // source packets/frames the decoder rejected or concealed
+  codecs::quality_sums quality;  // measured ([metrics] or target quality); frames 0: not
+  std::string quality_note;      // why it was not measured
+  int crf = -1;                  // the CRF of the kept encode (chosen per segment with a target)
+  std::vector<codecs::quality_probe> probes;
 };
 
 struct worker_report {
@@ -100,6 +128,7 @@ struct job_summary {
   std::vector<worker_report> workers;
   std::string encoder;  // the libavcodec encoder used
   int retries = 0;
+  codecs::quality_sums quality;  // all measured segments together
 };
 
 // What the muxer reports when the file is complete.

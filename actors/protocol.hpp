@@ -4,8 +4,8 @@
 // Hub, not mesh: workers, segmenter and muxer talk to the retry supervisor; the job runner
 // talks to the analyzer and the supervisor.
 //
-//   analyzer         (analyze_atom, std::string path)                  -> analysis_result
-//   segmenter        (plan_atom, media_info, double dur, double min)    -> segment_plan
+//   analyzer         (analyze_atom, std::string path, bool scene_detect) -> analysis_result
+//   segmenter        (plan_atom, media_info, scene_info, segment_rules) -> segment_plan
 //                    (read_atom, segment_spec)                          -> segment_source
 //   encoder_worker   (encode_atom, caf::message{segment_source},
 //                     video_encode_settings, int attempt, int drill)    -> segment_outcome
@@ -133,19 +133,31 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, video_encode_settings& x) {
   return f(caf::meta::type_name("video_encode_settings"), x.codec, x.speed, x.use_crf, x.crf,
            x.bitrate, x.width, x.height, x.frame_rate_num, x.frame_rate_den, x.threads, x.speedup,
-           x.level, x.gpu);
+           x.level, x.gpu, x.measure_psnr, x.measure_ssim, x.target_metric, x.target, x.crf_min,
+           x.crf_max);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_source& x) {
   return f(caf::meta::type_name("segment_source"), x.segment_id, x.video, x.packets, x.priming,
-           x.origin_pts, x.start_pts, x.end_pts, x.output_width, x.output_height);
+           x.origin_pts, x.start_pts, x.end_pts, x.output_width, x.output_height, x.keyframe_pts);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, quality_sums& x) {
+  return f(caf::meta::type_name("quality_sums"), x.psnr, x.ssim, x.frames, x.mse_y, x.mse_weighted,
+           x.ssim_y, x.ssim_weighted);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, quality_probe& x) {
+  return f(caf::meta::type_name("quality_probe"), x.crf, x.value);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, encoded_video& x) {
   return f(caf::meta::type_name("encoded_video"), x.params, x.packets, x.encoder, x.frames, x.bytes,
-           x.corrupt_packets);
+           x.corrupt_packets, x.quality, x.quality_note, x.crf, x.probes);
 }
 
 }  // namespace pvenc::codecs
@@ -156,7 +168,18 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_spec& x) {
   return f(caf::meta::type_name("segment_spec"), x.id, x.first_packet, x.packet_count,
            x.preroll_packets, x.start_frame, x.end_frame, x.start_pts, x.end_pts, x.source_bytes,
-           x.start_s, x.duration_s);
+           x.start_s, x.duration_s, x.keyframe_pts, x.motion, x.detail, x.complexity,
+           x.bitrate_factor);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, segment_rules& x) {
+  return f(caf::meta::type_name("segment_rules"), x.duration, x.min_duration, x.max_duration);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, scene_info& x) {
+  return f(caf::meta::type_name("scene_info"), x.detected, x.cut_frames, x.motion, x.detail, x.fps);
 }
 
 template <class Inspector>
@@ -166,7 +189,7 @@ typename Inspector::result_type inspect(Inspector& f, segment_plan& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, analysis_result& x) {
-  return f(caf::meta::type_name("analysis_result"), x.ok, x.error, x.info);
+  return f(caf::meta::type_name("analysis_result"), x.ok, x.error, x.info, x.scenes);
 }
 
 template <class Inspector>
@@ -178,13 +201,13 @@ typename Inspector::result_type inspect(Inspector& f, segment_outcome& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, attempt_record& x) {
   return f(caf::meta::type_name("attempt_record"), x.attempt, x.worker, x.node, x.crf, x.bitrate,
-           x.ok, x.lost, x.error, x.encode_s);
+           x.ok, x.lost, x.error, x.encode_s, x.start_s);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_report& x) {
   return f(caf::meta::type_name("segment_report"), x.spec, x.resumed, x.attempts, x.bytes, x.frames,
-           x.damaged_source);
+           x.damaged_source, x.quality, x.quality_note, x.crf, x.probes);
 }
 
 template <class Inspector>
@@ -195,7 +218,7 @@ typename Inspector::result_type inspect(Inspector& f, worker_report& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_summary& x) {
   return f(caf::meta::type_name("job_summary"), x.ok, x.interrupted, x.error, x.segments, x.workers,
-           x.encoder, x.retries);
+           x.encoder, x.retries, x.quality);
 }
 
 template <class Inspector>

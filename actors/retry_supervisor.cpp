@@ -6,6 +6,7 @@
 #include <deque>
 #include <optional>
 #include <set>
+#include <stdexcept>
 
 #include <spdlog/spdlog.h>
 
@@ -19,12 +20,15 @@ bool listed(const std::vector<int>& ids, int id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-// The settings after `step` failed attempts: one quality step lower per failure.
-codecs::video_encode_settings settings_for(const supervisor_state& st, int step) {
+// The settings of segment `id` after `step` failed attempts: its share of the bitrate
+// (bitrate mode), one quality step lower per failure.
+codecs::video_encode_settings settings_for(const supervisor_state& st, int id, int step) {
   codecs::video_encode_settings s = st.options.settings;
   s.crf = std::min(s.crf + step * st.options.crf_step, st.options.max_crf);
   s.speedup = step;  // and a faster search
-  if (!s.use_crf) s.bitrate = static_cast<std::int64_t>(s.bitrate * std::pow(0.8, step));
+  if (!s.use_crf)
+    s.bitrate =
+        std::llround(s.bitrate * st.options.plan.segments[id].bitrate_factor * std::pow(0.8, step));
   return s;
 }
 
@@ -73,7 +77,14 @@ void finish(self_ptr self, bool ok, std::string error, bool interrupted) {
   st.summary.ok = ok;
   st.summary.interrupted = interrupted;
   st.summary.error = std::move(error);
-  for (auto& t : st.tasks) st.summary.segments.push_back(t.report);
+  for (auto& t : st.tasks) {
+    st.summary.segments.push_back(t.report);
+    try {
+      if (t.report.quality.frames > 0) st.summary.quality += t.report.quality;
+    } catch (const std::invalid_argument&) {
+      // a resumed segment measured other metrics: left out of the file's numbers
+    }
+  }
   for (auto& w : st.workers) st.summary.workers.push_back(w.stats);
   if (!ok && !interrupted) {
     if (st.options.cancel) st.options.cancel->store(true);
@@ -121,6 +132,10 @@ void on_success(self_ptr self, worker_slot& slot, segment_outcome& outcome) {
   task.report.bytes = outcome.video.bytes;
   task.report.frames = outcome.video.frames;
   task.report.damaged_source = outcome.video.corrupt_packets;
+  task.report.quality = outcome.video.quality;
+  task.report.quality_note = outcome.video.quality_note;
+  task.report.crf = outcome.video.crf;
+  task.report.probes = outcome.video.probes;
   task.source = caf::message{};  // free the source packets
   if (st.summary.encoder.empty()) st.summary.encoder = outcome.video.encoder;
   if (outcome.video.corrupt_packets > 0)
@@ -195,13 +210,15 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
   slot.segment = id;
   slot.token = token;
   int attempt = ++task.attempts;
-  auto settings = settings_for(st, task.failures);
+  auto settings = settings_for(st, id, task.failures);
   task.in_flight = attempt_record{};
   task.in_flight.attempt = attempt;
   task.in_flight.worker = slot.name;
   task.in_flight.node = slot.stats.node;
   task.in_flight.crf = settings.use_crf ? settings.crf : -1;
   task.in_flight.bitrate = settings.use_crf ? 0 : settings.bitrate;
+  task.in_flight.start_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
   double limit = deadline_s(st, st.options.plan.segments[id]);
   auto started = std::chrono::steady_clock::now();
   auto seconds_since = [started] {
@@ -315,6 +332,9 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
       t.report.resumed = true;
       t.report.frames = t.frames_done = it->second.frames;
       t.report.bytes = it->second.bytes;
+      t.report.quality = it->second.quality;
+      t.report.crf = it->second.crf;
+      t.report.probes = it->second.probes;
       ++st.done;
     }
     st.tasks.push_back(std::move(t));
@@ -325,6 +345,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
       [=](start_atom) {
         self->state.promise = self->make_response_promise();
         auto& st = self->state;
+        st.started = std::chrono::steady_clock::now();
         self->send(self, pv_tick_atom::value);
         if (st.tasks.empty())
           finish(self, false, "nothing to encode");

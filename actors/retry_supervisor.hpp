@@ -26,6 +26,9 @@ namespace pvenc::actors {
 struct resumed_segment {
   std::int64_t frames = 0;
   std::int64_t bytes = 0;
+  codecs::quality_sums quality;
+  int crf = -1;
+  std::vector<codecs::quality_probe> probes;
 };
 
 struct supervisor_options {

@@ -6,15 +6,24 @@
 namespace pvenc::actors {
 
 struct plan_options {
-  double duration = 10.0;     // target seconds per segment
-  double min_duration = 2.0;  // no segment shorter, except a whole video shorter than this
+  segment_rules rules;
+  scene_info scenes;  // cuts and per-frame activity; empty: fixed lengths, no complexity
   std::int64_t max_bytes = 256LL << 20;  // source bytes per segment (bounds memory on raw input)
   bool by_cost = true;  // queue longest first; false keeps file order (unseekable input)
 };
 
-// Segments start at source keyframes and together own every frame exactly once (by pts).
-// Each segment reads from the latest clean start (IDR) at or before its first keyframe, so it
-// decodes without earlier packets. Precondition: info.video.packets is not empty.
+// Segments together own every frame exactly once (by pts). Boundaries:
+// 1. a scene cut between min_duration and max_duration after the segment's start (and at least
+//    min_duration before the video's end) is a boundary; a cut closer than that becomes a
+//    forced keyframe inside the segment;
+// 2. otherwise a long scene is split at the cheapest point: the first source keyframe at or
+//    after `duration` (or when max_bytes is reached), within max_duration; else the last
+//    keyframe before it; else, when the rest is longer than max_duration, the frame at
+//    `duration` (decoded from the previous keyframe); else the rest is one segment.
+// Each segment reads from the latest clean start (IDR) at or before its first frame, so it
+// decodes without earlier packets. Segments get motion/detail/complexity from the scenes'
+// per-frame activity and a bitrate factor (complex segments more, frame-weighted mean 1).
+// Precondition: info.video.packets is not empty.
 segment_plan plan_segments(const codecs::media_info& info, const plan_options& options);
 
 }  // namespace pvenc::actors

@@ -76,6 +76,7 @@ codecs::segment_source read_segment(segmenter_state& st, const segment_spec& spe
       av_rescale_q(static_cast<std::int64_t>(st.origin_s * AV_TIME_BASE), AV_TIME_BASE_Q, tb);
   src.start_pts = spec.start_pts;
   src.end_pts = spec.end_pts;
+  src.keyframe_pts = spec.keyframe_pts;
   codecs::output_size(src.video, st.settings, src.output_width, src.output_height);
   if (spec.first_packet > 0) src.priming = st.priming;
   src.packets.reserve(spec.packet_count);
@@ -100,11 +101,12 @@ caf::behavior segmenter(caf::stateful_actor<segmenter_state>* self, double origi
   self->state.origin_s = origin_s;
   self->state.settings = settings;
   return {
-      [=](plan_atom, const codecs::media_info& info, double duration, double min_duration) {
+      [=](plan_atom, const codecs::media_info& info, const scene_info& scenes,
+          const segment_rules& rules) {
         self->state.info = info;
         plan_options options;
-        options.duration = duration;
-        options.min_duration = min_duration;
+        options.rules = rules;
+        options.scenes = scenes;
         options.by_cost = info.seekable;
         return plan_segments(info, options);
       },

@@ -61,6 +61,7 @@ struct supervisor_state {
   double measured_s = 0;
   std::optional<std::chrono::steady_clock::time_point> stuck_since;  // no worker fits the queue
   std::string stuck_reason;
+  std::chrono::steady_clock::time_point started;  // of the encoding phase (attempt start times)
 };
 
 using self_ptr = caf::stateful_actor<supervisor_state>*;

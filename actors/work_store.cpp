@@ -17,7 +17,7 @@ namespace pvenc::actors {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr int manifest_version = 1;
+constexpr int manifest_version = 2;  // 2: encoded_video carries quality, crf, probes
 
 std::string segment_file(int id) {
   return fmt::format("seg-{:06d}.bin", id);

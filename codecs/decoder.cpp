@@ -5,7 +5,7 @@
 
 namespace pvenc::codecs {
 
-decoder::decoder(const stream_params& params, int threads) : frame_(make_frame()) {
+decoder::decoder(const stream_params& params, int threads, bool fast) : frame_(make_frame()) {
   const AVCodec* codec = avcodec_find_decoder(static_cast<AVCodecID>(params.codec_id));
   if (!codec)
     throw av_error(std::string("no decoder for codec ") +
@@ -24,6 +24,10 @@ decoder::decoder(const stream_params& params, int threads) : frame_(make_frame()
   avcodec_parameters_free(&par);
   ctx_->pkt_timebase = to_av(params.time_base);
   ctx_->thread_count = threads;
+  if (fast) {
+    ctx_->skip_loop_filter = AVDISCARD_ALL;
+    ctx_->flags2 |= AV_CODEC_FLAG2_FAST;
+  }
   check_av(avcodec_open2(ctx_.get(), codec, nullptr),
            std::string("opening the ") + codec->name + " decoder");
 }

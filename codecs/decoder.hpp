@@ -13,8 +13,9 @@ class decoder {
  public:
   using frame_sink = std::function<void(AVFrame&)>;
 
-  // Throws av_error if no decoder exists for the codec or it cannot be opened.
-  decoder(const stream_params& params, int threads);
+  // Throws av_error if no decoder exists for the codec or it cannot be opened. `fast`: skips
+  // the loop filter and allows non-spec-compliant speedups (for analysis, not for encoding).
+  decoder(const stream_params& params, int threads, bool fast = false);
 
   decoder(const decoder&) = delete;
   decoder& operator=(const decoder&) = delete;

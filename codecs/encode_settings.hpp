@@ -17,11 +17,19 @@ struct video_encode_settings {
   int frame_rate_num = 0;  // 0: keep the source's timestamps
   int frame_rate_den = 0;
   int threads = 1;
-  int speedup = 0;                // retries: steps faster than `speed`, limited to options that
-                                  // leave the parameter sets unchanged (see encoder_table.cpp)
+  int speedup = 0;  // retries: steps faster than `speed`, limited to options that
+                    // leave the parameter sets unchanged (see encoder_table.cpp)
   int level = -99;  // codec level to pin (every segment's headers must agree);
                     // -99: the encoder's choice
   bool gpu = false;
+  bool measure_psnr = false;  // measure the output against the encoder's input ([metrics])
+  bool measure_ssim = false;
+  // Target-quality mode: "psnr" or "ssim" chooses each segment's CRF (within crf_min..crf_max)
+  // as the highest that still reaches `target`; "" uses `crf`.
+  std::string target_metric;
+  double target = 0;
+  int crf_min = 0;
+  int crf_max = 51;
 };
 
 }  // namespace pvenc::codecs

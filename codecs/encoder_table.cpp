@@ -39,6 +39,7 @@ void configure_x264(const video_encode_settings& s, AVCodecContext&, AVDictionar
   // sets when me/subme/trellis change (the muxer's check caught it), so h264 retries change
   // only the CRF.
   set(o, "x264-params", "stitchable=1");
+  set(o, "forced-idr", "1");  // a forced keyframe (scene cut) is an IDR
 }
 
 void configure_x265(const video_encode_settings& s, AVCodecContext&, AVDictionary** o) {
@@ -50,6 +51,7 @@ void configure_x265(const video_encode_settings& s, AVCodecContext&, AVDictionar
   if (s.speedup > 0 && speed_index(s.speed) >= first_searching_preset)
     params += s.speedup == 1 ? ":me=hex:subme=1:rd=2" : ":me=dia:subme=0:rd=1";
   set(o, "x265-params", params);
+  set(o, "forced-idr", "1");
 }
 
 void configure_vp9(const video_encode_settings& s, AVCodecContext& ctx, AVDictionary** o) {

@@ -26,7 +26,9 @@ struct plane_pair {
   int height;
 };
 
-bool supported(int format) {
+}  // namespace
+
+bool quality_meter::supports(int format) {
   switch (format) {
     case AV_PIX_FMT_GRAY8:
     case AV_PIX_FMT_YUV420P:
@@ -41,6 +43,8 @@ bool supported(int format) {
   }
 }
 
+namespace {
+
 std::string format_name(int format) {
   const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(format));
   return name ? name : "format " + std::to_string(format);
@@ -51,7 +55,7 @@ int split_planes(const AVFrame& ref, const AVFrame& dist, plane_pair (&planes)[3
   if (ref.format != dist.format)
     throw std::invalid_argument("quality_meter: reference is " + format_name(ref.format) +
                                 ", distorted is " + format_name(dist.format));
-  if (!supported(ref.format))
+  if (!quality_meter::supports(ref.format))
     throw std::invalid_argument("quality_meter: unsupported pixel format " +
                                 format_name(ref.format) + " (8-bit gray/yuv420p/422p/444p only)");
   if (ref.width != dist.width || ref.height != dist.height || ref.width <= 0 || ref.height <= 0)

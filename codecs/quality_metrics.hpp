@@ -51,6 +51,9 @@ class quality_meter {
   // Measures PSNR and/or SSIM (at least one: std::invalid_argument otherwise).
   quality_meter(bool psnr, bool ssim);
 
+  // Whether add() accepts frames of this AVPixelFormat.
+  static bool supports(int pixel_format);
+
   quality_meter(const quality_meter&) = delete;
   quality_meter& operator=(const quality_meter&) = delete;
 

@@ -2,12 +2,18 @@
 
 #include <algorithm>
 #include <deque>
+#include <set>
 
 #include "codecs/av_error.hpp"
 #include "codecs/codec_params.hpp"
 #include "codecs/decoder.hpp"
 #include "codecs/frame_converter.hpp"
+#include "codecs/output_checker.hpp"
 #include "codecs/video_encoder.hpp"
+
+extern "C" {
+#include <libavutil/pixdesc.h>
+}
 
 namespace pvenc::codecs {
 namespace {
@@ -89,46 +95,74 @@ struct segment_pipeline {
     if (convert_rate)
       rates = std::make_unique<rate_converter>(rate, source_tb, src.origin_pts, src.end_pts);
     out.encoder = enc->encoder_name();
+    out.crf = settings.use_crf ? settings.crf : -1;
     if (hooks.inject_failure) fail_at = owned_frames(src) / 2;
+    if (settings.measure_psnr || settings.measure_ssim) {
+      if (quality_meter::supports(enc->pixel_format()))
+        checker = std::make_unique<output_checker>(enc->output_params(), settings.measure_psnr,
+                                                   settings.measure_ssim);
+      else
+        out.quality_note = std::string("PSNR/SSIM need 8-bit YUV or gray; the encoder takes ") +
+                           av_get_pix_fmt_name(enc->pixel_format());
+    }
+    keyframes.insert(src.keyframe_pts.begin(), src.keyframe_pts.end());
   }
 
   void on_decoded(AVFrame& frame) {
     if (pts.empty()) return;  // more frames than packets: not part of this segment
     std::int64_t ts = pts.take();
     if (ts < source.start_pts || ts >= source.end_pts) return;
+    bool key = keyframes.count(ts) > 0;
     if (!rates) {
-      encode_one(frame, ts - source.origin_pts);
+      encode_one(frame, ts - source.origin_pts, key);
       return;
     }
-    if (held) rates->cover(held_pts, ts, [&](std::int64_t slot) { encode_one(*held, slot); });
+    if (held) cover_held(ts);
     if (!held) held = make_frame();
     av_frame_unref(held.get());
     check_av(av_frame_ref(held.get(), &frame), "keeping a frame");
     held_pts = ts;
+    held_key = key;
+  }
+
+  // Encodes the held frame into the output slots it covers until `next_pts`; a keyframe
+  // request goes to its first slot.
+  void cover_held(std::int64_t next_pts) {
+    rates->cover(held_pts, next_pts, [&](std::int64_t slot) {
+      encode_one(*held, slot, held_key);
+      held_key = false;
+    });
   }
 
   void finish() {
     if (fail_at >= 0) throw av_error("injected encoder failure (faults.fail_segments)");
-    if (rates && held)
-      rates->cover(held_pts, source.end_pts, [&](std::int64_t slot) { encode_one(*held, slot); });
+    if (rates && held) cover_held(source.end_pts);
     enc->encode(nullptr, [&](AVPacket& p) { collect(p); });
+    if (checker) {
+      checker->finish();
+      out.quality = checker->sums();
+    }
   }
 
-  void encode_one(const AVFrame& frame, std::int64_t out_pts) {
+  // `key`: a scene cut, to be encoded as a keyframe.
+  void encode_one(const AVFrame& frame, std::int64_t out_pts, bool key) {
     if (hooks.cancel && hooks.cancel->load()) throw av_error("cancelled");
     if (out.frames == fail_at) throw av_error("injected encoder failure (faults.fail_segments)");
     const AVFrame& converted = conv->convert(frame);
     frame_ptr input = make_frame();
     check_av(av_frame_ref(input.get(), &converted), "referencing a frame");
     input->pts = out_pts;
-    input->pict_type = AV_PICTURE_TYPE_NONE;  // the encoder places keyframes, not the source
+    // The encoder places keyframes (not the source), except at scene cuts.
+    input->pict_type = key ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
     input->key_frame = 0;
+    if (checker) checker->expect(*input);
     enc->encode(input.get(), [&](AVPacket& p) { collect(p); });
     ++out.frames;
     if (hooks.on_progress) hooks.on_progress(out.frames);
   }
 
   void collect(AVPacket& pkt) {
+    if (checker) checker->check(pkt);
     out.bytes += pkt.size;
     out.packets.push_back(to_media_packet(pkt));
   }
@@ -139,9 +173,12 @@ struct segment_pipeline {
   std::unique_ptr<video_encoder> enc;
   std::unique_ptr<frame_converter> conv;
   std::unique_ptr<rate_converter> rates;
+  std::unique_ptr<output_checker> checker;  // when measuring quality
+  std::set<std::int64_t> keyframes;         // source pts to encode as keyframes
   timestamp_queue pts{source.packets};
   frame_ptr held;
   std::int64_t held_pts = 0;
+  bool held_key = false;
   std::int64_t fail_at = -1;
   encoded_video out;
 };

@@ -11,6 +11,7 @@
 
 #include "codecs/encode_settings.hpp"
 #include "codecs/media_types.hpp"
+#include "codecs/quality_metrics.hpp"
 
 namespace pvenc::codecs {
 
@@ -25,6 +26,13 @@ struct segment_source {
   std::int64_t end_pts = 0;           // others (pre-roll, the next segment's) are dropped
   int output_width = 0;               // the job's output size (the same for every segment)
   int output_height = 0;
+  std::vector<std::int64_t> keyframe_pts;  // frames (source pts) to encode as keyframes (cuts)
+};
+
+// One probe encode of target-quality mode: the CRF tried and the quality it gave.
+struct quality_probe {
+  int crf = 0;
+  double value = 0;
 };
 
 // The encoded segment. Packet timestamps are in `params.time_base`, already on the output
@@ -35,7 +43,11 @@ struct encoded_video {
   std::string encoder;                // "libx264"
   std::int64_t frames = 0;            // frames encoded
   std::int64_t bytes = 0;
-  int corrupt_packets = 0;  // source packets the decoder rejected
+  int corrupt_packets = 0;   // source packets the decoder rejected
+  quality_sums quality;      // measured against the encoder's input (frames 0: not measured)
+  std::string quality_note;  // why quality was not measured although asked for
+  int crf = -1;              // the CRF used (chosen per segment in target-quality mode)
+  std::vector<quality_probe> probes;  // target-quality mode: the probe encodes, in order
 };
 
 struct segment_hooks {

@@ -31,6 +31,12 @@ struct video_section {
   int frame_rate_num = 0;  // 0/0: the source's timestamps (VFR stays VFR)
   int frame_rate_den = 0;
   bool gpu = false;
+  // Target-quality mode (video.target_ssim / target_psnr): each segment gets the highest CRF
+  // in crf_min..crf_max whose output reaches `target`. "" : off.
+  std::string target_metric;  // "ssim" | "psnr"
+  double target = 0;
+  int crf_min = 0;
+  int crf_max = 51;  // set to the codec's maximum when not given
 };
 
 struct audio_section {
@@ -39,8 +45,16 @@ struct audio_section {
 };
 
 struct segments_section {
-  double duration = 10.0;     // seconds, target length of a segment
-  double min_duration = 2.0;  // seconds, no segment shorter (except a whole short video)
+  double duration = 10.0;      // seconds, target length of a segment (when no scene cut comes)
+  double min_duration = 2.0;   // seconds, no segment shorter (except a whole short video)
+  double max_duration = 20.0;  // seconds, no segment longer (default: 2 x duration)
+  bool scene_detect = true;    // cut at scene changes (and force keyframes at them)
+};
+
+// Quality measured in the workers against the source frames ([metrics]).
+struct metrics_section {
+  bool psnr = false;
+  bool ssim = false;
 };
 
 struct workers_section {
@@ -65,10 +79,10 @@ struct faults_section {
 
 // Clustered encoding: this process coordinates and worker nodes join it (docs/cluster.md).
 struct cluster_section {
-  std::string listen;           // "host:port" to accept worker nodes on; "" = no clustering
-  std::string secret_file;      // required with listen
-  std::string secret;           // the file's content; never logged or reported
-  double heartbeat = 1.0;       // seconds between heartbeats; 5 missed = the node is gone
+  std::string listen;             // "host:port" to accept worker nodes on; "" = no clustering
+  std::string secret_file;        // required with listen
+  std::string secret;             // the file's content; never logged or reported
+  double heartbeat = 1.0;         // seconds between heartbeats; 5 missed = the node is gone
   double wait_for_workers = 120;  // seconds a job waits while no worker can take its segments
 };
 
@@ -80,6 +94,7 @@ struct job {
   video_section video;
   audio_section audio;
   segments_section segments;
+  metrics_section metrics;
   workers_section workers;
   retry_section retry;
   faults_section faults;

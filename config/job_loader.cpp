@@ -36,9 +36,12 @@ const std::vector<section_keys>& job_sections() {
   static const std::vector<section_keys> sections = {
       {"input", {"path"}},
       {"output", {"path", "overwrite"}},
-      {"video", {"codec", "crf", "bitrate", "quality", "speed", "resolution", "frame_rate", "gpu"}},
+      {"video",
+       {"codec", "crf", "bitrate", "quality", "speed", "resolution", "frame_rate", "gpu",
+        "target_ssim", "target_psnr", "crf_min", "crf_max"}},
       {"audio", {"codec", "bitrate"}},
-      {"segments", {"duration", "min_duration"}},
+      {"segments", {"duration", "min_duration", "max_duration", "scene_detect"}},
+      {"metrics", {"psnr", "ssim"}},
       {"workers", {"count", "threads"}},
       {"retry", {"max_attempts", "crf_step", "segment_timeout"}},
       {"faults", {"fail_segments", "fail_attempts", "crash_segments", "stall_segments"}},
@@ -193,14 +196,39 @@ void read_paths(const toml_reader& in, job& j) {
   j.output.overwrite = in.boolean("output.overwrite").value_or(j.output.overwrite);
 }
 
-// crf, bitrate or quality: at most one. REQUIRES: v.codec is final.
+// Target-quality mode and its CRF range. REQUIRES: v.codec is final.
+void read_target_quality(const toml_reader& in, video_section& v) {
+  int top = max_crf(v.codec);
+  v.crf_max = top;
+  if (auto ssim = in.number("video.target_ssim")) {
+    if (!(*ssim > 0 && *ssim < 1)) in.fail_value("video.target_ssim", "must be between 0 and 1");
+    v.target_metric = "ssim";
+    v.target = *ssim;
+  }
+  if (auto psnr = in.number_in("video.target_psnr", 10, 100)) {
+    v.target_metric = "psnr";
+    v.target = *psnr;
+  }
+  v.crf_min = in.integer_in("video.crf_min", 0, top).value_or(v.crf_min);
+  v.crf_max = in.integer_in("video.crf_max", 0, top).value_or(v.crf_max);
+  if (v.crf_min > v.crf_max)
+    in.fail_value("video.crf_min",
+                  "must be at most video.crf_max (" + std::to_string(v.crf_max) + ")");
+  for (const char* key : {"video.crf_min", "video.crf_max"})
+    if (in.has(key) && v.target_metric.empty())
+      in.fail(key, std::string(key) + ": only used with video.target_ssim or video.target_psnr");
+  if (!v.target_metric.empty()) v.crf = std::clamp(v.crf, v.crf_min, v.crf_max);  // first probe
+}
+
+// crf, bitrate, quality, target_ssim or target_psnr: at most one. REQUIRES: v.codec is final.
 void read_rate_control(const toml_reader& in, video_section& v) {
   std::string first;
-  for (std::string key : {"video.crf", "video.bitrate", "video.quality"}) {
+  for (std::string key :
+       {"video.crf", "video.bitrate", "video.quality", "video.target_ssim", "video.target_psnr"}) {
     if (!in.has(key)) continue;
     if (!first.empty())
       in.fail(key, key + ": cannot be combined with " + first +
-                       " (give at most one of crf, bitrate, quality)");
+                       " (give at most one of crf, bitrate, quality, target_ssim, target_psnr)");
     first = key;
   }
   if (auto crf = in.integer_in("video.crf", 0, max_crf(v.codec))) {
@@ -215,6 +243,7 @@ void read_rate_control(const toml_reader& in, video_section& v) {
     v.mode = rate_mode::crf;
     v.crf = *crf_for_quality(*quality, v.codec);
   }
+  read_target_quality(in, v);
 }
 
 void read_resolution(const toml_reader& in, video_section& v) {
@@ -281,6 +310,17 @@ void read_segments(const toml_reader& in, segments_section& s) {
                   "must be at most segments.duration (" + format_number(s.duration) + ")");
   // A short explicit duration lowers the default minimum instead of contradicting it.
   s.min_duration = min_duration.value_or(std::min(s.min_duration, s.duration));
+  auto max_duration = in.number_in("segments.max_duration", 0, 7200);
+  if (max_duration && *max_duration < s.duration)
+    in.fail_value("segments.max_duration",
+                  "must be at least segments.duration (" + format_number(s.duration) + ")");
+  s.max_duration = max_duration.value_or(2 * s.duration);
+  s.scene_detect = in.boolean("segments.scene_detect").value_or(s.scene_detect);
+}
+
+void read_metrics(const toml_reader& in, metrics_section& m) {
+  m.psnr = in.boolean("metrics.psnr").value_or(m.psnr);
+  m.ssim = in.boolean("metrics.ssim").value_or(m.ssim);
 }
 
 void read_workers(const toml_reader& in, workers_section& w) {
@@ -405,6 +445,7 @@ job read_job(const toml_reader& in, const std::string& source) {
   read_video(in, j.video);
   read_audio(in, j.audio);
   read_segments(in, j.segments);
+  read_metrics(in, j.metrics);
   read_workers(in, j.workers);
   read_retry(in, j.retry);
   read_faults(in, j.faults);

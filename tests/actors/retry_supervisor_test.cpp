@@ -48,8 +48,9 @@ job_result run_job(test::actor_env& env, const job_request& job) {
   auto cancel = std::make_shared<std::atomic<bool>>(false);
   caf::scoped_actor self{system};
   caf::actor segmenter = env.track(actors::spawn_segmenter(system, 0.0, job.settings));
-  auto plan =
-      test::ask<actors::segment_plan>(self, segmenter, actors::plan_atom::value, info, 1.0, 0.5);
+  auto plan = test::ask<actors::segment_plan>(self, segmenter, actors::plan_atom::value, info,
+                                              actors::scene_info{},
+                                              actors::segment_rules{1.0, 0.5, 2 * 1.0});
   REQUIRE(plan);
   result.plan = *plan;
 

@@ -125,10 +125,10 @@ void check_plan(const codecs::media_info& info, const segment_plan& plan,
     CHECK(s.first_packet + s.packet_count <= count);
 
     // Length: never below the minimum unless the whole video is shorter.
-    if (info.video.duration_s >= options.min_duration)
-      CHECK(s.duration_s >= options.min_duration - 1e-9);
+    if (info.video.duration_s >= options.rules.min_duration)
+      CHECK(s.duration_s >= options.rules.min_duration - 1e-9);
   }
-  if (info.video.duration_s < options.min_duration) CHECK(segs.size() == 1);
+  if (info.video.duration_s < options.rules.min_duration) CHECK(segs.size() == 1);
 
   // queue_order is a permutation of the ids.
   std::vector<int> sorted = plan.queue_order;
@@ -147,16 +147,16 @@ std::int64_t frames_of(const actors::segment_spec& s) {
 TEST_CASE("plan_segments cuts closed GOPs near the target duration") {
   codecs::media_info info = make_info({10, 24});  // 9.6 s, a keyframe every 0.96 s
   plan_options options;
-  options.duration = 2.0;
-  options.min_duration = 1.0;
+  options.rules.duration = 2.0;
+  options.rules.min_duration = 1.0;
   segment_plan plan = actors::plan_segments(info, options);
   check_plan(info, plan, options);
 
   REQUIRE(plan.segments.size() == 3);
   for (const auto& s : plan.segments) {
-    CHECK(s.duration_s >= options.duration - 1e-9);
+    CHECK(s.duration_s >= options.rules.duration - 1e-9);
     // At most one GOP past the target, plus a tail too short to stand alone.
-    CHECK(s.duration_s <= options.duration + 0.96 + options.min_duration + 1e-9);
+    CHECK(s.duration_s <= options.rules.duration + 0.96 + options.rules.min_duration + 1e-9);
     CHECK(s.preroll_packets == 0);  // every keyframe is an IDR
   }
   std::int64_t bytes = 0;
@@ -171,8 +171,8 @@ TEST_CASE("plan_segments queues longest first by cost, file order otherwise") {
   // leave 0.96 s, below the minimum).
   codecs::media_info info = make_info({10, 24});
   plan_options options;
-  options.duration = 2.5;
-  options.min_duration = 1.0;
+  options.rules.duration = 2.5;
+  options.rules.min_duration = 1.0;
 
   options.by_cost = true;
   segment_plan plan = actors::plan_segments(info, options);
@@ -199,8 +199,8 @@ TEST_CASE("plan_segments with open GOPs reads from the last IDR and keeps leadin
   // Recovery-point I-frames in every GOP, an IDR only every third GOP.
   codecs::media_info info = make_info({12, 24, true, 3});
   plan_options options;
-  options.duration = 1.0;
-  options.min_duration = 0.5;
+  options.rules.duration = 1.0;
+  options.rules.min_duration = 0.5;
   segment_plan plan = actors::plan_segments(info, options);
   check_plan(info, plan, options);
   REQUIRE(plan.segments.size() >= 6);
@@ -221,8 +221,8 @@ TEST_CASE("plan_segments with open GOPs reads from the last IDR and keeps leadin
 
 TEST_CASE("plan_segments keeps a short video in one segment") {
   plan_options options;
-  options.duration = 10.0;
-  options.min_duration = 2.0;
+  options.rules.duration = 10.0;
+  options.rules.min_duration = 2.0;
 
   SUBCASE("shorter than min_duration") {
     codecs::media_info info = make_info({1, 24});  // 0.96 s
@@ -253,8 +253,8 @@ TEST_CASE("plan_segments splits an intra-only source by max_bytes") {
   layout.intra_only = true;
   codecs::media_info info = make_info(layout);
   plan_options options;
-  options.duration = 100.0;  // the byte limit decides
-  options.min_duration = 0.5;
+  options.rules.duration = 100.0;  // the byte limit decides
+  options.rules.min_duration = 0.5;
   options.max_bytes = 20000;
   segment_plan plan = actors::plan_segments(info, options);
   check_plan(info, plan, options);
@@ -279,8 +279,8 @@ TEST_CASE("plan_segments follows irregular keyframes") {
     if (p.keyframe && !key) p.keyframe = p.clean_start = false;
   }
   plan_options options;
-  options.duration = 1.0;
-  options.min_duration = 0.3;
+  options.rules.duration = 1.0;
+  options.rules.min_duration = 0.3;
   segment_plan plan = actors::plan_segments(info, options);
   check_plan(info, plan, options);
   std::vector<std::int64_t> starts;

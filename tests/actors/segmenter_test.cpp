@@ -63,7 +63,9 @@ TEST_CASE("segmenter plans a file and serves each segment's packets in any order
     caf::scoped_actor self{env.system};
     caf::actor segmenter =
         env.track(actors::spawn_segmenter(env.system, 0.0, test::fast_settings()));
-    auto plan = test::ask<segment_plan>(self, segmenter, plan_atom::value, info, 1.0, 0.5);
+    auto plan =
+        test::ask<segment_plan>(self, segmenter, plan_atom::value, info, actors::scene_info{},
+                                actors::segment_rules{1.0, 0.5, 2 * 1.0});
     REQUIRE(plan);
     REQUIRE(plan->segments.size() == 4);
     CHECK(plan->queue_order.size() == 4);
@@ -92,7 +94,9 @@ TEST_CASE("segmenter serves open-GOP segments with their pre-roll") {
     caf::scoped_actor self{env.system};
     caf::actor segmenter =
         env.track(actors::spawn_segmenter(env.system, 0.0, test::fast_settings()));
-    auto plan = test::ask<segment_plan>(self, segmenter, plan_atom::value, info, 1.0, 0.5);
+    auto plan =
+        test::ask<segment_plan>(self, segmenter, plan_atom::value, info, actors::scene_info{},
+                                actors::segment_rules{1.0, 0.5, 2 * 1.0});
     REQUIRE(plan);
     REQUIRE(plan->segments.size() == 4);
     std::int64_t frames = 0;
@@ -119,7 +123,9 @@ TEST_CASE("segmenter reports a read failure as an error") {
     caf::scoped_actor self{env.system};
     caf::actor segmenter =
         env.track(actors::spawn_segmenter(env.system, 0.0, test::fast_settings()));
-    auto plan = test::ask<segment_plan>(self, segmenter, plan_atom::value, info, 10.0, 2.0);
+    auto plan =
+        test::ask<segment_plan>(self, segmenter, plan_atom::value, info, actors::scene_info{},
+                                actors::segment_rules{10.0, 2.0, 2 * 10.0});
     REQUIRE(plan);
     REQUIRE(plan->segments.size() == 1);
     std::filesystem::remove(path);
@@ -158,7 +164,9 @@ void check_container(const std::string& ext) {
     caf::scoped_actor self{env.system};
     caf::actor segmenter =
         env.track(actors::spawn_segmenter(env.system, info.video.start_s, test::fast_settings()));
-    auto plan = test::ask<segment_plan>(self, segmenter, plan_atom::value, info, 1.0, 0.5);
+    auto plan =
+        test::ask<segment_plan>(self, segmenter, plan_atom::value, info, actors::scene_info{},
+                                actors::segment_rules{1.0, 0.5, 2 * 1.0});
     REQUIRE(plan);
     REQUIRE(plan->segments.size() == 4);
     CHECK(plan->segments[0].start_pts == pts.front());

@@ -205,12 +205,14 @@ TEST_CASE("a frozen worker node (SIGSTOP) is detected within 10 s and its work m
 TEST_CASE("a node with the wrong secret is refused and gets nothing") {
   cluster c;
   media_facts source;
-  std::string input = cluster_source(c.dir, source, 3);
+  std::string input = cluster_source(c.dir, source, 4);
   std::string output = c.dir.file("out.mp4");
-  std::string job = write_job(c.dir, c.job(input, output, 1, "ultrafast"));
+  std::string job = write_job(c.dir, c.job(input, output, 1, "slower"));
   std::string wrong = write_text(c.dir.file("wrong.key"), "not the cluster secret at all\n");
-  auto intruder = c.worker("intruder", true, wrong);
+  // The intruder knocks while the job runs (it is slow enough to outlast a few attempts).
   auto run = coordinator(c, job);
+  REQUIRE(wait_for_text(c.log("coordinator"), "listening for worker nodes", 30));
+  auto intruder = c.worker("intruder", true, wrong);
   CHECK(intruder->wait(60) == 2);
   CHECK(read_text(c.log("intruder")).find("refused") != std::string::npos);
   CHECK(read_text(c.log("intruder")).find("encoding") == std::string::npos);

@@ -234,7 +234,10 @@ void read_streams(const std::string& path, media_facts& m) {
   while ((rc = av_read_frame(fmt.get(), packet.get())) >= 0) {
     const AVPacket* p = packet.get();
     if (p->stream_index == video_index) {
-      if (p->flags & AV_PKT_FLAG_KEY) ++m.video.keyframe_packets;
+      if (p->flags & AV_PKT_FLAG_KEY) {
+        ++m.video.keyframe_packets;
+        if (p->pts != AV_NOPTS_VALUE) m.video.keyframe_s.push_back(seconds(p->pts, vtb));
+      }
       if (p->pts != AV_NOPTS_VALUE) {
         double pts = seconds(p->pts, vtb);
         double end = pts + seconds(p->duration, vtb);

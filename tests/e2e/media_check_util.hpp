@@ -43,9 +43,10 @@ struct video_facts {
   std::int64_t frames = 0;    // frames the decoder returned
   std::vector<double> pts_s;  // their pts in seconds, in output (presentation) order
   std::int64_t keyframe_packets = 0;
-  int decode_errors = 0;  // failed send/receive calls and frames flagged corrupt
-  double start_s = 0;     // the smallest packet pts
-  double end_s = 0;       // the largest packet pts + duration (or + one frame)
+  std::vector<double> keyframe_s;  // pts of the keyframe packets, in file order
+  int decode_errors = 0;           // failed send/receive calls and frames flagged corrupt
+  double start_s = 0;              // the smallest packet pts
+  double end_s = 0;                // the largest packet pts + duration (or + one frame)
   double duration_s() const { return end_s - start_s; }
 };
 
