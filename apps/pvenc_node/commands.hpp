@@ -7,7 +7,8 @@ namespace pvenc::app {
 
 struct run_args {
   std::string job_file;
-  std::string report_file;  // "" : no report
+  std::string report_file;       // "" : no report
+  std::string report_html_file;  // "" : no HTML report
   std::string progress = "auto";
   int workers = 0;  // 0: the job's
   bool resume = false;

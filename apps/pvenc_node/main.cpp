@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "encode the job described in a TOML job file");
   run_cmd->add_option("job", run.job_file, "the job file")->required();
   run_cmd->add_option("--report", run.report_file, "write a JSON report to this file");
+  run_cmd->add_option("--report-html", run.report_html_file,
+                      "write the report as a self-contained HTML page to this file");
   run_cmd->add_option("--progress", run.progress, "auto|bar|json|none (auto: bar on a terminal)")
       ->check(CLI::IsMember({"auto", "bar", "json", "none"}));
   run_cmd->add_option("--workers", run.workers, "encoder workers (overrides workers.count)")

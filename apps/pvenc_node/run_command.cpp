@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -9,6 +10,7 @@
 #include "actors/job_runner.hpp"
 #include "apps/pvenc_node/commands.hpp"
 #include "apps/pvenc_node/report.hpp"
+#include "apps/pvenc_node/report_html.hpp"
 #include "apps/pvenc_node/signal_watcher.hpp"
 #include "codecs/media_probe.hpp"
 #include "config/cluster.hpp"
@@ -29,6 +31,27 @@ bool write_report(const std::string& path, const nlohmann::json& report) {
   out << report.dump(2) << "\n";
   if (!out) {
     spdlog::error("cannot write the report {}", path);
+    return false;
+  }
+  return true;
+}
+
+// Writes PATH.tmp and renames it to `path`, so a reader never sees a half-written page.
+bool write_html_report(const std::string& path, const nlohmann::json& report) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << render_html_report(report);
+    out.close();
+    if (!out) {
+      spdlog::error("cannot write the HTML report {}", tmp);
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    spdlog::error("cannot rename {} to {}", tmp, path);
+    std::remove(tmp.c_str());
     return false;
   }
   return true;
@@ -103,10 +126,13 @@ int run_command(const run_args& args) {
       spdlog::warn("cannot read the output back: {}", e.what());
     }
   }
-  if (!args.report_file.empty() &&
-      !write_report(args.report_file, make_report(job, outcome, output.get())) &&
-      outcome.exit_code == actors::exit_ok)
-    return actors::exit_failed;
+  if (!args.report_file.empty() || !args.report_html_file.empty()) {
+    nlohmann::json report = make_report(job, outcome, output.get());
+    bool written = args.report_file.empty() || write_report(args.report_file, report);
+    written = (args.report_html_file.empty() || write_html_report(args.report_html_file, report)) &&
+              written;
+    if (!written && outcome.exit_code == actors::exit_ok) return actors::exit_failed;
+  }
 
   if (outcome.exit_code != actors::exit_ok) {
     std::cerr << "pvenc-node: " << outcome.error << "\n";
