@@ -248,13 +248,21 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
           });
 }
 
-// Keeps up to one loaded source per worker ahead of need, in queue order.
+// Keeps up to one loaded source per worker ahead of need, in queue order, for segments that
+// some connected worker can take.
 void prefetch(self_ptr self) {
   auto& st = self->state;
   std::size_t held = 0;
+  std::size_t live = live_workers(st);
+  auto anyone_fits = [&](int id) {
+    return std::any_of(st.workers.begin(), st.workers.end(),
+                       [&](const worker_slot& w) { return fits(st, w, id); });
+  };
   for (int id : st.queue) {
     auto& task = st.tasks[id];
-    if (held >= std::max<std::size_t>(1, live_workers(st))) break;
+    if (held >= std::max<std::size_t>(1, live)) break;
+    // A segment no connected worker can take must not hold the place of one that can.
+    if (live > 0 && !anyone_fits(id)) continue;
     ++held;
     if (task.loading || !task.source.empty()) continue;
     task.loading = true;

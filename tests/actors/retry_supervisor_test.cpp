@@ -2,8 +2,10 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 
+#include "actors/encoder_worker.hpp"
 #include "actors/muxer.hpp"
 #include "actors/progress.hpp"
 #include "actors/retry_supervisor.hpp"
@@ -30,6 +32,12 @@ struct job_request {
   std::vector<int> crash_segments;
   std::vector<int> stall_segments;
   double segment_timeout = 0;
+  // Workers that join as one remote node with these capabilities (local encoder workers
+  // standing in for a node's stubs), and source sizes to pretend for some segments.
+  int remote_workers = 0;
+  actors::worker_capabilities remote_caps;
+  std::map<int, std::int64_t> source_bytes;
+  double wait_for_workers = 60;
 };
 
 struct job_result {
@@ -64,6 +72,10 @@ job_result run_job(test::actor_env& env, const job_request& job) {
 
   actors::supervisor_options sup;
   sup.plan = *plan;
+  for (const auto& [id, bytes] : job.source_bytes) sup.plan.segments[id].source_bytes = bytes;
+  sup.output_width = 320;
+  sup.output_height = 240;
+  sup.wait_for_workers = job.wait_for_workers;
   sup.settings = job.settings;
   sup.worker_count = job.workers;
   sup.max_attempts = job.max_attempts;
@@ -77,6 +89,14 @@ job_result run_job(test::actor_env& env, const job_request& job) {
   sup.progress = progress;
   sup.cancel = cancel;
   caf::actor supervisor = env.track(actors::spawn_retry_supervisor(system, sup));
+  if (job.remote_workers > 0) {
+    std::vector<caf::actor> handles;
+    for (int i = 0; i < job.remote_workers; ++i)
+      handles.push_back(env.track(
+          actors::spawn_encoder_worker(system, job.remote_caps.node + "/" + std::to_string(i),
+                                       supervisor, std::make_shared<std::atomic<bool>>(false))));
+    self->send(supervisor, actors::node_atom::value, job.remote_caps, handles);
+  }
 
   result.summary = test::ask<job_summary>(self, supervisor, actors::start_atom::value);
   if (result.summary && result.summary->ok)
@@ -282,4 +302,32 @@ TEST_CASE("retry_supervisor replaces a worker that dies and one that hangs, losi
   REQUIRE(r.mux);
   CHECK(r.mux->ok);
   CHECK(test::decode_file(job.output).frames == 100);
+}
+
+TEST_CASE("a segment no worker can take does not block the others; the job then says why") {
+  test::actor_env env;
+  test::temp_dir dir;
+  job_request job;
+  job.input = test::h264_clip(4, 25);
+  job.output = dir.file("out.mkv");
+  job.workers = 0;  // only the "node" below
+  job.remote_workers = 1;
+  job.remote_caps.node = "small";
+  job.remote_caps.codecs = {"h264"};
+  job.remote_caps.memory_limit = std::int64_t{100} << 20;
+  job.source_bytes[0] = std::int64_t{1} << 30;  // needs ~3 GB: more than the node allows
+  job.wait_for_workers = 1;
+  job_result r = run_job(env, job);
+  REQUIRE(r.summary);
+  CHECK_FALSE(r.summary->ok);
+  CHECK(r.summary->error.find("no worker can encode segment 0") != std::string::npos);
+  CHECK(r.summary->error.find("small/0: needs ~3") != std::string::npos);
+  REQUIRE(r.summary->segments.size() == 4);
+  CHECK(r.summary->segments[0].attempts.empty());
+  for (int id : {1, 2, 3}) {
+    CAPTURE(id);
+    REQUIRE(r.summary->segments[id].attempts.size() == 1);
+    CHECK(r.summary->segments[id].attempts[0].ok);
+    CHECK(r.summary->segments[id].attempts[0].worker == "small/0");
+  }
 }
