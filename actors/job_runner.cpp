@@ -217,12 +217,31 @@ class job_driver {
     phase("segmenting");
     actors_.segmenter = spawn_segmenter(system_, origin_s_, out_.settings);
     std::string error;
-    segment_rules rules{job_.segments.duration, job_.segments.min_duration,
-                        job_.segments.max_duration};
+    segment_rules rules = segmenting_rules();
     if (!ask(self_, actors_.segmenter, out_.plan, error, plan_atom::value, out_.input, out_.scenes,
              rules))
       return fail(exit_failed, "segmenter: " + error);
     return true;
+  }
+
+  int local_workers() const {
+    return options_.workers_override > 0 ? options_.workers_override
+           : job_.workers.count >= 0     ? job_.workers.count
+                                         : default_worker_count();
+  }
+
+  // The job's [segments], except that without an explicit duration a short video is cut
+  // finer: at least segments_per_worker segments per worker (never below min_duration), so
+  // that every worker has work and the last segment is short.
+  segment_rules segmenting_rules() const {
+    const auto& s = job_.segments;
+    segment_rules rules{s.duration, s.min_duration, s.max_duration};
+    if (s.duration_given) return rules;
+    constexpr double segments_per_worker = 4;
+    double fair = out_.input.video.duration_s / (segments_per_worker * std::max(2, local_workers()));
+    rules.duration = std::clamp(fair, s.min_duration, s.duration);
+    if (!s.max_duration_given) rules.max_duration = 2 * rules.duration;
+    return rules;
   }
 
   // Finds (or starts) the work directory. Finished segments of an earlier run are used only
@@ -280,9 +299,7 @@ class job_driver {
     supervisor_options sup;
     sup.plan = out_.plan;
     sup.settings = out_.settings;
-    out_.workers = options_.workers_override > 0 ? options_.workers_override
-                   : job_.workers.count >= 0     ? job_.workers.count
-                                                 : default_worker_count();
+    out_.workers = local_workers();
     sup.worker_count = out_.workers;
     sup.node_name = default_node_name();
     sup.wait_for_workers = job_.cluster.wait_for_workers;

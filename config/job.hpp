@@ -49,6 +49,10 @@ struct segments_section {
   double min_duration = 2.0;   // seconds, no segment shorter (except a whole short video)
   double max_duration = 20.0;  // seconds, no segment longer (default: 2 x duration)
   bool scene_detect = true;    // cut at scene changes (and force keyframes at them)
+  // Whether duration / max_duration were given: if not, a short video gets shorter segments
+  // (enough for every worker, see job_runner.cpp).
+  bool duration_given = false;
+  bool max_duration_given = false;
 };
 
 // Quality measured in the workers against the source frames ([metrics]).

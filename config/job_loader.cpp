@@ -304,6 +304,7 @@ void read_segments(const toml_reader& in, segments_section& s) {
   if (duration && !(*duration > 0 && *duration <= 3600))
     in.fail_value("segments.duration", "must be greater than 0 and at most 3600 (seconds)");
   s.duration = duration.value_or(s.duration);
+  s.duration_given = duration.has_value();
   auto min_duration = in.number_in("segments.min_duration", 0, 3600);
   if (min_duration && *min_duration > s.duration)
     in.fail_value("segments.min_duration",
@@ -315,6 +316,7 @@ void read_segments(const toml_reader& in, segments_section& s) {
     in.fail_value("segments.max_duration",
                   "must be at least segments.duration (" + format_number(s.duration) + ")");
   s.max_duration = max_duration.value_or(2 * s.duration);
+  s.max_duration_given = max_duration.has_value();
   s.scene_detect = in.boolean("segments.scene_detect").value_or(s.scene_detect);
 }
 
