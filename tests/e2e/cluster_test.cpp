@@ -128,7 +128,8 @@ TEST_CASE("a coordinator and two worker nodes encode a clip: frame-exact, both n
   media_facts source;
   std::string input = cluster_source(c.dir, source, 6);
   std::string output = c.dir.file("out.mp4");
-  std::string job = write_job(c.dir, c.job(input, output, 0, "fast"));
+  // veryslow: the job outlasts the nodes' 1 s reconnect cycle, so both join before it ends.
+  std::string job = write_job(c.dir, c.job(input, output, 0, "veryslow"));
   auto a = c.worker("alpha");
   auto b = c.worker("beta");
   command_result run =
