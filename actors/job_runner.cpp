@@ -117,7 +117,9 @@ class job_driver {
 
   void run() {
     actors_.progress = spawn_progress(system_, options_.progress);
-    if (listen() && analyze() && prepare() && plan() && open_work_dir() && encode() && mux()) {
+    bool ok = listen() && analyze() && prepare() && plan() && open_work_dir() && encode() && mux();
+    end_phase();
+    if (ok) {
       out_.exit_code = exit_ok;
       phase("done");
       if (!options_.keep_work) work_store::remove_all(out_.work_dir);
@@ -143,8 +145,20 @@ class job_driver {
     return fail(code, std::move(error));
   }
 
+  // Tells the progress actor; times the phases (a phase ends where the next one starts).
   void phase(const char* name) {
+    end_phase();
+    if (std::string_view(name) != "done") {
+      out_.phase_seconds.emplace_back(name, 0.0);
+      phase_started_ = clock_type::now();
+    }
     self_->send(actors_.progress, phase_atom::value, std::string(name));
+  }
+
+  void end_phase() {
+    if (out_.phase_seconds.empty() || out_.phase_seconds.back().second > 0) return;
+    out_.phase_seconds.back().second =
+        std::chrono::duration<double>(clock_type::now() - phase_started_).count();
   }
 
   // With cluster.listen: opens the door for worker nodes before anything else, so that they
@@ -238,7 +252,8 @@ class job_driver {
     segment_rules rules{s.duration, s.min_duration, s.max_duration};
     if (s.duration_given) return rules;
     constexpr double segments_per_worker = 4;
-    double fair = out_.input.video.duration_s / (segments_per_worker * std::max(2, local_workers()));
+    double fair =
+        out_.input.video.duration_s / (segments_per_worker * std::max(2, local_workers()));
     rules.duration = std::clamp(fair, s.min_duration, s.duration);
     if (!s.max_duration_given) rules.max_duration = 2 * rules.duration;
     return rules;
@@ -359,6 +374,7 @@ class job_driver {
   double origin_s_ = 0;
   std::optional<work_store> store_;
   std::map<int, codecs::encoded_video> resumed_;
+  clock_type::time_point phase_started_;
 };
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "actors/messages.hpp"
 #include "actors/progress.hpp"
@@ -45,6 +47,9 @@ struct job_outcome {
   std::string work_dir;  // where finished segments are kept ("" if none was made)
   int listen_port = 0;   // where worker nodes joined (cluster.listen), 0 if not listening
   int resumed_segments = 0;
+  // Wall seconds of each phase that ran, in order ("analyzing", "segmenting", "encoding",
+  // "muxing"): where the time went.
+  std::vector<std::pair<std::string, double>> phase_seconds;
 };
 
 job_outcome run_job(const config::job& job, const run_options& options);

@@ -115,6 +115,13 @@ json scene_cut_times(const actors::job_outcome& outcome) {
   return cuts;
 }
 
+// Wall seconds per phase, in the order they ran (an ordered JSON object keeps them readable).
+json phases_json(const actors::job_outcome& outcome) {
+  json phases = json::object();
+  for (const auto& [name, seconds] : outcome.phase_seconds) phases[name] = round3(seconds);
+  return phases;
+}
+
 json worker_json(const actors::worker_report& w, double wall_s) {
   return {{"id", w.id},
           {"node", w.node},
