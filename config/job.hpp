@@ -48,7 +48,10 @@ struct segments_section {
   double duration = 10.0;      // seconds, target length of a segment (when no scene cut comes)
   double min_duration = 2.0;   // seconds, no segment shorter (except a whole short video)
   double max_duration = 20.0;  // seconds, no segment longer (default: 2 x duration)
-  bool scene_detect = true;    // cut at scene changes (and force keyframes at them)
+  // Cut at scene changes (and force keyframes at them). Given as true, false or "auto" (the
+  // default, resolved by the loader from the video settings; scene_detect_auto says so).
+  bool scene_detect = true;
+  bool scene_detect_auto = true;
   // Whether duration / max_duration were given: if not, a short video gets shorter segments
   // (enough for every worker, see job_runner.cpp).
   bool duration_given = false;

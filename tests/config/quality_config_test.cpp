@@ -9,7 +9,15 @@ using namespace pvenc::config::test;
 TEST_CASE("segments.max_duration and scene_detect") {
   job_fixture f;
   job j = f.parse("");
-  CHECK(j.segments.scene_detect);
+  CHECK(j.segments.scene_detect_auto);  // "auto": off for CRF at medium speed ...
+  CHECK_FALSE(j.segments.scene_detect);
+  CHECK(f.parse("[video]\nspeed = \"slow\"").segments.scene_detect);  // ... on where it pays
+  CHECK(f.parse("[video]\nbitrate = \"2M\"").segments.scene_detect);
+  CHECK(f.parse("[video]\ntarget_ssim = 0.95").segments.scene_detect);
+  CHECK_FALSE(f.parse("[segments]\nscene_detect = \"auto\"").segments.scene_detect);
+  job forced = f.parse("[segments]\nscene_detect = true");
+  CHECK(forced.segments.scene_detect);
+  CHECK_FALSE(forced.segments.scene_detect_auto);
   CHECK(j.segments.max_duration == 20.0);  // 2 x duration
   CHECK(f.parse("[segments]\nduration = 4").segments.max_duration == 8.0);
   job fixed = f.parse("[segments]\nscene_detect = false\nmax_duration = 12");
@@ -17,7 +25,10 @@ TEST_CASE("segments.max_duration and scene_detect") {
   CHECK(fixed.segments.max_duration == 12.0);
   CHECK(has(error_of(f.text("[segments]\nduration = 5\nmax_duration = 4")),
             "job.toml:3: segments.max_duration = 4: must be at least segments.duration (5)"));
-  CHECK(has(error_of(f.text("[segments]\nscene_detect = 1")), "segments.scene_detect: expected"));
+  CHECK(has(error_of(f.text("[segments]\nscene_detect = 1")),
+            "segments.scene_detect: expected true, false or \"auto\", got an integer"));
+  CHECK(has(error_of(f.text("[segments]\nscene_detect = \"yes\"")),
+            "segments.scene_detect = \"yes\": expected true, false or \"auto\""));
 }
 
 TEST_CASE("[metrics]") {

@@ -164,7 +164,9 @@ TEST_CASE("the real sample clips") {
     REQUIRE(source.error.empty());
     REQUIRE(source.video.decode_errors == 0);
     std::string output = dir.file("cockatoo.mp4");
-    encode_run run = run_job(dir, job_toml(media + "/cockatoo.mp4", output), output);
+    std::string toml = job_toml(media + "/cockatoo.mp4", output);
+    toml.replace(toml.find("[segments]\n"), 11, "[segments]\nscene_detect = true\n");
+    encode_run run = run_job(dir, toml, output);
     require_success(run);
     CHECK(run.output.video.pixel_format == source.video.pixel_format);
     check_same_frames(source, run.output);
@@ -172,6 +174,7 @@ TEST_CASE("the real sample clips") {
     check_av_offset(source, run.output, av_measure::declared_start);  // its audio is silent
     check_report(run);
     // One continuous shot with fast camera moves: no scene cut may be found in it.
+    REQUIRE(run.report.contains("scene_cuts_s"));
     CHECK(run.report["scene_cuts_s"].empty());
   }
   SUBCASE("realshort.mp4") {

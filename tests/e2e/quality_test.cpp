@@ -95,8 +95,9 @@ TEST_CASE("scene cuts become segment boundaries or forced keyframes; not larger 
   // min_duration 2.5: the cuts at 2 s and 6 s are too close to a segment's start or to the
   // end, so they become keyframes inside segments; the cut at 4 s is a boundary.
   std::string scenes = dir.file("scenes.mp4");
-  encode_run run =
-      run_job(dir, job(input, scenes, "crf = 23", "duration = 3\nmin_duration = 2.5"), scenes);
+  encode_run run = run_job(
+      dir, job(input, scenes, "crf = 23", "duration = 3\nmin_duration = 2.5\nscene_detect = true"),
+      scenes);
   require_success(run);
   check_same_frames(source, run.output);
   const auto& segs = run.report["segments"];
