@@ -18,6 +18,7 @@
 #include "actors/muxer.hpp"
 #include "actors/protocol.hpp"
 #include "actors/retry_supervisor.hpp"
+#include "actors/scheduler_config.hpp"
 #include "actors/segmenter.hpp"
 #include "actors/work_store.hpp"
 #include "codecs/preflight.hpp"
@@ -384,6 +385,7 @@ job_outcome run_job(const config::job& job, const run_options& options) {
   auto started = clock_type::now();
   caf::actor_system_config cfg;
   register_message_types(cfg);
+  configure_scheduler(cfg);
   if (!job.cluster.listen.empty()) enable_cluster_networking(cfg, job.cluster.heartbeat);
   caf::actor_system system{cfg};
   {

@@ -12,6 +12,7 @@
 #include "actors/job_runner.hpp"
 #include "actors/node_agent.hpp"
 #include "actors/protocol.hpp"
+#include "actors/scheduler_config.hpp"
 #include "codecs/encoder_table.hpp"
 #include "codecs/video_encoder.hpp"
 #include "config/formats.hpp"
@@ -72,6 +73,7 @@ void find_encoders(worker_capabilities& caps) {
 int run_worker_node(const node_options& options) {
   caf::actor_system_config cfg;
   register_message_types(cfg);
+  configure_scheduler(cfg);
   enable_cluster_networking(cfg, options.heartbeat);
   caf::actor_system system{cfg};
   worker_capabilities caps = options.caps;
