@@ -1,7 +1,6 @@
 // pvenc-node: the command line of pvenc. `run` encodes a job (and coordinates worker nodes
 // with --listen), `worker` serves a coordinator as a worker node, `probe` describes a file,
 // `presets` lists the presets and the encoders of this FFmpeg build.
-#include <malloc.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -16,19 +15,7 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
-// Every segment opens a fresh encoder, which allocates and frees some 100 MB (lookahead,
-// reference frames). glibc's defaults hand that memory back to the kernel after each segment
-// and fault it in again for the next: measured 200 000 page faults and 0.5 s of CPU per
-// 560 frames of 720p. Keeping up to 256 MB of freed memory per arena for reuse (and never
-// serving frame-sized buffers with mmap) removes three quarters of them. Memory stays
-// bounded: the peak is unchanged, only its release is deferred.
-void keep_freed_memory_for_reuse() {
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
-}
-
 int main(int argc, char** argv) {
-  keep_freed_memory_for_reuse();
   CLI::App app{"pvenc-node: a parallel video encoder (segments encoded by actors, in parallel)"};
   app.set_version_flag("--version", std::string("pvenc-node ") + PVENC_VERSION);
   app.require_subcommand(1);
