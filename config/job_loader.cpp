@@ -335,6 +335,7 @@ void read_segments(const toml_reader& in, segments_section& s) {
                   "must be at most segments.duration (" + format_number(s.duration) + ")");
   // A short explicit duration lowers the default minimum instead of contradicting it.
   s.min_duration = min_duration.value_or(std::min(s.min_duration, s.duration));
+  s.min_duration_given = min_duration.has_value();
   auto max_duration = in.number_in("segments.max_duration", 0, 7200);
   if (max_duration && *max_duration < s.duration)
     in.fail_value("segments.max_duration",

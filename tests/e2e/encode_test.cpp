@@ -95,6 +95,33 @@ TEST_CASE("av1 + opus in .mkv") {
   check_codec_pair("av1", "opus", "mkv", 1.5, 0.007, 60);
 }
 
+TEST_CASE("without [segments] keys a short video is cut into 4 segments per worker") {
+  temp_dir dir;
+  media_facts source;
+  std::string input = segmentable_source(dir, 8.0, source);  // keyframes every 0.5 s
+  std::string output = dir.file("out.mp4");
+  auto job = [&](const std::string& segments) {
+    return "[input]\npath = '" + input + "'\n[output]\npath = '" + output +
+           "'\n[video]\ncodec = 'h264'\nspeed = 'ultrafast'\n[audio]\ncodec = 'aac'\n" + segments +
+           "[workers]\ncount = 2\n";
+  };
+  SUBCASE("8 s for 2 workers: 8 segments of 1 s, below the 2 s default minimum") {
+    encode_run run = run_job(dir, job(""), output);
+    require_success(run);
+    check_same_frames(source, run.output);
+    check_report(run, 8);
+    REQUIRE(run.report["segments"].size() == 8);
+    for (const auto& segment : run.report["segments"]) CHECK(segment["frames"] == 30);
+  }
+  SUBCASE("an explicit min_duration still holds") {
+    encode_run run = run_job(dir, job("[segments]\nmin_duration = 2.0\n"), output);
+    require_success(run);
+    check_same_frames(source, run.output);
+    REQUIRE(run.report["segments"].size() == 4);
+    for (const auto& segment : run.report["segments"]) CHECK(segment["frames"] == 60);
+  }
+}
+
 TEST_CASE("a variable-frame-rate source keeps its exact timestamps") {
   temp_dir dir;
   media_facts source;
