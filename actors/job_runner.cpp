@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 #include <caf/io/all.hpp>
@@ -21,6 +23,7 @@
 #include "actors/scheduler_config.hpp"
 #include "actors/segmenter.hpp"
 #include "actors/work_store.hpp"
+#include "actors/worker_count.hpp"
 #include "codecs/preflight.hpp"
 #include "codecs/video_encoder.hpp"
 #include "config/cluster.hpp"
@@ -40,10 +43,6 @@ bool ask(caf::scoped_actor& self, const caf::actor& who, Result& result, std::st
       .receive([&](Result& r) { result = std::move(r), ok = true; },
                [&](caf::error& e) { error = describe(e); });
   return ok;
-}
-
-int default_worker_count() {
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 struct job_actors {
@@ -230,6 +229,7 @@ class job_driver {
 
   bool plan() {
     phase("segmenting");
+    choose_default_workers();
     actors_.segmenter = spawn_segmenter(system_, origin_s_, out_.settings);
     std::string error;
     segment_rules rules = segmenting_rules();
@@ -242,7 +242,24 @@ class job_driver {
   int local_workers() const {
     return options_.workers_override > 0 ? options_.workers_override
            : job_.workers.count >= 0     ? job_.workers.count
-                                         : default_worker_count();
+                                         : default_workers_;
+  }
+
+  // The output frame size: the job's, else the source's (even, as the encoders need).
+  std::pair<int, int> output_size() const {
+    const auto& source = out_.input.video.params;
+    return {out_.settings.width > 0 ? out_.settings.width : source.width & ~1,
+            out_.settings.height > 0 ? out_.settings.height : source.height & ~1};
+  }
+
+  // Workers when nothing sets them: one per core, fewer if memory would not hold them.
+  void choose_default_workers() {
+    auto [width, height] = output_size();
+    auto cores = static_cast<int>(std::thread::hardware_concurrency());
+    auto choice = choose_worker_count(cores, available_memory_bytes(), width, height);
+    default_workers_ = choice.workers;
+    bool used = options_.workers_override <= 0 && job_.workers.count < 0;
+    if (used && !choice.memory_note.empty()) spdlog::warn("workers: {}", choice.memory_note);
   }
 
   // The job's [segments], except that without an explicit duration a short video is cut
@@ -326,9 +343,7 @@ class job_driver {
     sup.worker_count = out_.workers;
     sup.node_name = default_node_name();
     sup.wait_for_workers = job_.cluster.wait_for_workers;
-    const auto& source = out_.input.video.params;
-    sup.output_width = out_.settings.width > 0 ? out_.settings.width : source.width & ~1;
-    sup.output_height = out_.settings.height > 0 ? out_.settings.height : source.height & ~1;
+    std::tie(sup.output_width, sup.output_height) = output_size();
     sup.max_attempts = job_.retry.max_attempts;
     sup.crf_step = job_.retry.crf_step;
     sup.max_crf = config::max_crf(job_.video.codec);
@@ -379,6 +394,7 @@ class job_driver {
   job_outcome& out_;
   job_actors actors_;
   std::string audio_codec_;
+  int default_workers_ = 1;  // see choose_default_workers
   double origin_s_ = 0;
   std::optional<work_store> store_;
   std::map<int, codecs::encoded_video> resumed_;

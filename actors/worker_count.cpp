@@ -1,0 +1,51 @@
+#include "actors/worker_count.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <string>
+
+#include <spdlog/fmt/fmt.h>
+
+namespace pvenc::actors {
+
+namespace {
+// Measured peak RSS per worker (bench/README.md, 2 workers, medium): x264 ~240 MB at 720p and
+// ~470 MB at 1080p, x265 ~255, SVT-AV1 ~285, VP9 ~190 MB at 720p. 64 MiB plus 250 bytes per
+// output pixel covers those with a margin (294 MB at 720p, 582 MB at 1080p).
+constexpr std::int64_t base_bytes = std::int64_t{64} << 20;
+constexpr std::int64_t bytes_per_pixel = 250;
+// The share of the available memory the workers may plan to use: the muxer, the audio and
+// the rest of the machine keep the remainder.
+constexpr double usable_share = 0.75;
+}  // namespace
+
+std::int64_t worker_memory_estimate(int width, int height) {
+  return base_bytes + bytes_per_pixel * std::int64_t{std::max(width, 1)} * std::max(height, 1);
+}
+
+worker_count_choice choose_worker_count(int cores, std::int64_t available_bytes, int width,
+                                        int height) {
+  worker_count_choice choice;
+  choice.workers = std::max(1, cores);
+  if (available_bytes <= 0) return choice;
+  std::int64_t each = worker_memory_estimate(width, height);
+  auto fit = static_cast<int>(usable_share * static_cast<double>(available_bytes) /
+                              static_cast<double>(each));
+  if (fit >= choice.workers) return choice;
+  choice.workers = std::max(1, fit);
+  choice.memory_note = fmt::format(
+      "{} workers, not {} (one per core): {} MiB available, ~{} MiB per worker at {}x{}",
+      choice.workers, cores, available_bytes >> 20, each >> 20, width, height);
+  return choice;
+}
+
+std::int64_t available_memory_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string line;
+  const std::string key = "MemAvailable:";
+  while (std::getline(meminfo, line))
+    if (line.compare(0, key.size(), key) == 0) return std::stoll(line.substr(key.size())) * 1024;
+  return 0;
+}
+
+}  // namespace pvenc::actors

@@ -1,0 +1,27 @@
+// How many local workers a job gets when neither workers.count nor --workers says: one per
+// core, fewer where the machine's available memory would not hold that many encoders at the
+// output's frame size (a 64-core machine encoding 4K would otherwise swap or be killed).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace pvenc::actors {
+
+struct worker_count_choice {
+  int workers = 1;
+  std::string memory_note;  // why fewer than the cores; "" when the cores decided
+};
+
+// Bytes one local worker (decoder, encoder with its look-ahead and references, source packets
+// read ahead) needs for `width`x`height` output, estimated from measurements (see .cpp).
+std::int64_t worker_memory_estimate(int width, int height);
+
+// `available_bytes` 0 means unknown (no cap).
+worker_count_choice choose_worker_count(int cores, std::int64_t available_bytes, int width,
+                                        int height);
+
+// MemAvailable of /proc/meminfo in bytes; 0 if it cannot be read.
+std::int64_t available_memory_bytes();
+
+}  // namespace pvenc::actors
