@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "config/job.hpp"
+#include "config/value_syntax.hpp"  // parse_count, parse_resolution: for the command line too
 
 namespace pvenc::config {
 
@@ -27,11 +28,5 @@ job parse_job(std::string_view toml_text, const std::string& source);
 
 // Reads `path` and parses it; a missing or unreadable file is a job_error too.
 job load_job(const std::string& path);
-
-// Value syntax shared with the command line; nullopt when malformed.
-// Digits only ("+1", "-1", " 1" are malformed); nullopt also when it overflows an int.
-std::optional<int> parse_count(std::string_view text);
-// "1280x720" -> {1280, 720}; the range is the caller's to check.
-std::optional<std::pair<int, int>> parse_resolution(std::string_view text);
 
 }  // namespace pvenc::config
