@@ -5,8 +5,6 @@
 #include <map>
 #include <optional>
 #include <thread>
-#include <tuple>
-#include <utility>
 
 #include <spdlog/spdlog.h>
 #include <caf/io/all.hpp>
@@ -25,6 +23,7 @@
 #include "actors/work_store.hpp"
 #include "actors/worker_count.hpp"
 #include "codecs/preflight.hpp"
+#include "codecs/segment_encoder.hpp"
 #include "codecs/video_encoder.hpp"
 #include "config/cluster.hpp"
 #include "config/formats.hpp"
@@ -245,16 +244,10 @@ class job_driver {
                                          : default_workers_;
   }
 
-  // The output frame size: the job's, else the source's (even, as the encoders need).
-  std::pair<int, int> output_size() const {
-    const auto& source = out_.input.video.params;
-    return {out_.settings.width > 0 ? out_.settings.width : source.width & ~1,
-            out_.settings.height > 0 ? out_.settings.height : source.height & ~1};
-  }
-
   // Workers when nothing sets them: one per core, fewer if memory would not hold them.
   void choose_default_workers() {
-    auto [width, height] = output_size();
+    int width = 0, height = 0;
+    codecs::output_size(out_.input.video.params, out_.settings, width, height);
     auto cores = static_cast<int>(std::thread::hardware_concurrency());
     auto choice = choose_worker_count(cores, available_memory_bytes(), width, height);
     default_workers_ = choice.workers;
@@ -343,7 +336,8 @@ class job_driver {
     sup.worker_count = out_.workers;
     sup.node_name = default_node_name();
     sup.wait_for_workers = job_.cluster.wait_for_workers;
-    std::tie(sup.output_width, sup.output_height) = output_size();
+    codecs::output_size(out_.input.video.params, out_.settings, sup.output_width,
+                        sup.output_height);
     sup.max_attempts = job_.retry.max_attempts;
     sup.crf_step = job_.retry.crf_step;
     sup.max_crf = config::max_crf(job_.video.codec);
