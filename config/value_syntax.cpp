@@ -1,3 +1,4 @@
+// Value syntax of job files and the command line; the contracts are in value_syntax.hpp.
 #include "config/value_syntax.hpp"
 
 #include <cctype>
@@ -8,7 +9,6 @@
 
 namespace pvenc::config {
 
-// "2.5", "30": digits with an optional fraction; no sign, exponent, inf or nan.
 std::optional<double> parse_decimal(std::string_view text) {
   double value = 0;
   if (text.empty() || !std::isdigit(static_cast<unsigned char>(text.front()))) return std::nullopt;
@@ -18,7 +18,6 @@ std::optional<double> parse_decimal(std::string_view text) {
   return value;
 }
 
-// "2M", "800k", "2.5M", "128000": bits/s. Suffixes k, M, G (either case).
 std::optional<double> parse_rate(std::string_view text) {
   if (text.empty()) return std::nullopt;
   auto suffix = std::string_view("kmg").find(
@@ -29,7 +28,6 @@ std::optional<double> parse_rate(std::string_view text) {
   return *value * std::pow(1000.0, static_cast<double>(suffix + 1));
 }
 
-// Digits only ("+1", "-1", " 1" are malformed); nullopt also when it overflows an int.
 std::optional<int> parse_count(std::string_view text) {
   int value = 0;
   if (text.empty() || !std::isdigit(static_cast<unsigned char>(text.front()))) return std::nullopt;
@@ -56,8 +54,6 @@ fraction reduced(fraction f) {
 
 }  // namespace
 
-// 29.97 -> 30000/1001 (and the other NTSC rates); otherwise milli-precision: 12.5 -> 25/2.
-// Out of (0, 1000] -> 0/1, which the caller reports as out of range.
 fraction fraction_from_double(double rate) {
   if (!(rate > 0 && rate <= 1000)) return {0, 1};
   static const fraction ntsc[] = {
@@ -69,7 +65,6 @@ fraction fraction_from_double(double rate) {
   return reduced({std::llround(rate * 1000), 1000});
 }
 
-// "30000/1001", "25", "29.97".
 std::optional<fraction> parse_frame_rate(std::string_view text) {
   auto slash = text.find('/');
   if (slash != std::string_view::npos) {
