@@ -14,7 +14,8 @@ struct worker_count_choice {
 };
 
 // Bytes one local worker (decoder, encoder with its look-ahead and references, source packets
-// read ahead) needs for `width`x`height` output, estimated from measurements (see .cpp).
+// read ahead) needs for `width`x`height` output, estimated from measurements (see .cpp). The
+// one memory model: worker_fit's segment need on worker nodes builds on it too.
 std::int64_t worker_memory_estimate(int width, int height);
 
 // `available_bytes` 0 means unknown (no cap).

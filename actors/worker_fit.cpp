@@ -4,12 +4,12 @@
 
 #include <spdlog/fmt/fmt.h>
 
+#include "actors/worker_count.hpp"
+
 namespace pvenc::actors {
 
 segment_need need_of(const segment_spec& spec, const std::string& codec, int width, int height) {
-  constexpr std::int64_t raw_frames_in_encoder = 48;
-  std::int64_t frame_bytes = std::int64_t{width} * height * 3 / 2;
-  return {codec, width, height, 3 * spec.source_bytes + raw_frames_in_encoder * frame_bytes};
+  return {codec, width, height, worker_memory_estimate(width, height) + 3 * spec.source_bytes};
 }
 
 std::string unfit_reason(const worker_capabilities& caps, const segment_need& need) {

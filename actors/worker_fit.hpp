@@ -17,9 +17,10 @@ struct segment_need {
   std::int64_t memory = 0;  // bytes, estimated
 };
 
-// The need of `spec` encoded at `width`x`height`: the codec, and memory for the source (held
-// as received, as decoded packets and as the encoder's input) plus the encoder's look-ahead and
-// reference frames (about 48 raw frames).
+// The need of `spec` encoded at `width`x`height`: the codec, and memory: one worker's measured
+// footprint at that frame size (worker_memory_estimate, the same estimate that caps the local
+// default worker count) plus 3x the segment's source bytes (held as received, as packets and
+// in the decoder), which matters for sources of unusually high bitrate.
 segment_need need_of(const segment_spec& spec, const std::string& codec, int width, int height);
 
 // Why one worker of a node with `caps` cannot take a segment needing `need` ("" if it can).

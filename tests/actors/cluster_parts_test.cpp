@@ -4,6 +4,7 @@
 
 #include "actors/cluster_auth.hpp"
 #include "actors/transfer.hpp"
+#include "actors/worker_count.hpp"
 #include "actors/worker_fit.hpp"
 
 using namespace pvenc::actors;
@@ -59,7 +60,7 @@ TEST_CASE("a worker gets only segments within its capabilities") {
   segment_spec spec;
   spec.source_bytes = 100 << 20;
   segment_need need = need_of(spec, "h265", 1920, 1080);
-  CHECK(need.memory == 3 * (std::int64_t{100} << 20) + 48 * 1920 * 1080 * 3 / 2);
+  CHECK(need.memory == 3 * (std::int64_t{100} << 20) + worker_memory_estimate(1920, 1080));
 
   worker_capabilities caps;
   caps.codecs = {"h264", "h265"};
@@ -72,8 +73,8 @@ TEST_CASE("a worker gets only segments within its capabilities") {
   caps.max_height = 720;
   CHECK(unfit_reason(caps, need) == "frames larger than 1280x720");
   caps.max_width = caps.max_height = 0;
-  caps.memory_limit = std::int64_t{512} << 20;  // 256 MiB per worker; the need is ~450 MiB
-  CHECK(unfit_reason(caps, need).find("a worker may use 256 MiB") != std::string::npos);
+  caps.memory_limit = std::int64_t{1} << 30;  // 512 MiB per worker; the need is ~860 MiB
+  CHECK(unfit_reason(caps, need).find("a worker may use 512 MiB") != std::string::npos);
   caps.workers = 1;
   CHECK(unfit_reason(caps, need) == "");
 }
