@@ -47,6 +47,10 @@ struct segment_rules {
   double duration = 10;
   double min_duration = 2;
   double max_duration = 20;
+  // The last tail_span seconds are cut at tail_duration instead (0: no tail): the queue hands
+  // out the short segments last, so the workers finish close together.
+  double tail_span = 0;
+  double tail_duration = 0;
 };
 
 // The analyzer's scene detection (empty when segments.scene_detect = false). Frame indices

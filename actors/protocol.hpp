@@ -174,7 +174,8 @@ typename Inspector::result_type inspect(Inspector& f, segment_spec& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_rules& x) {
-  return f(caf::meta::type_name("segment_rules"), x.duration, x.min_duration, x.max_duration);
+  return f(caf::meta::type_name("segment_rules"), x.duration, x.min_duration, x.max_duration,
+           x.tail_span, x.tail_duration);
 }
 
 template <class Inspector>

@@ -40,18 +40,37 @@ struct window {
   std::size_t target = 0;  // first frame at or after `duration` (or the byte limit)
 };
 
+// The lengths that apply to the segment starting at `start`.
+struct length_rule {
+  double duration = 0;      // the target
+  double max_duration = 0;  // no longer than this
+};
+
+// `duration` and `max_duration` before the tail, except that a segment stops near where the
+// tail begins (unless that is closer than min_duration); tail_duration inside it, and at most
+// twice that (cutting between keyframes, decoded from the previous one, where needed).
+length_rule length_at(const timeline& t, double start, const segment_rules& r) {
+  if (r.tail_span <= 0 || r.tail_duration <= 0) return {r.duration, r.max_duration};
+  double tail_start = t.end_s() - r.tail_span;
+  if (start >= tail_start - eps)
+    return {r.tail_duration, std::min(r.max_duration, 2 * r.tail_duration)};
+  return {std::max(std::min(r.duration, tail_start - start), r.min_duration), r.max_duration};
+}
+
 window window_after(const timeline& t, std::size_t s, const plan_options& o) {
   const auto& r = o.rules;
   double start = t.frame_s(s);
+  length_rule lengths = length_at(t, start, r);
   window w{t.frames.size(), s + 1, t.frames.size()};
   std::int64_t bytes = 0;
   for (std::size_t k = s + 1; k < t.frames.size(); ++k) {
     bytes += t.frames[k - 1].size;
     double length = t.frame_s(k) - start;
-    if (length > r.max_duration + eps || t.end_s() - t.frame_s(k) < r.min_duration - eps) break;
+    if (length > lengths.max_duration + eps || t.end_s() - t.frame_s(k) < r.min_duration - eps)
+      break;
     if (length >= r.min_duration - eps && w.lo == t.frames.size()) w.lo = k;
     w.hi = k + 1;
-    bool long_enough = length >= r.duration - eps || bytes >= o.max_bytes;
+    bool long_enough = length >= lengths.duration - eps || bytes >= o.max_bytes;
     if (long_enough && w.lo <= k && w.target == t.frames.size()) w.target = k;
   }
   if (w.lo == t.frames.size()) w.hi = w.lo;  // empty
@@ -74,7 +93,8 @@ std::vector<std::size_t> choose_starts(const timeline& t, const plan_options& o,
         if (t.frames[k].keyframe) next = k;
       // No keyframe after `duration`: cut earlier, or between keyframes (decoding from the
       // previous one), only when the rest would otherwise be longer than max_duration.
-      bool too_long = t.end_s() - t.frame_s(s) > o.rules.max_duration + eps;
+      double max_duration = length_at(t, t.frame_s(s), o.rules).max_duration;
+      bool too_long = t.end_s() - t.frame_s(s) > max_duration + eps;
       for (std::size_t k = w.target; k > w.lo && next == w.hi && too_long; --k)
         if (t.frames[k - 1].keyframe) next = k - 1;
       if (next == w.hi && too_long) next = w.target;

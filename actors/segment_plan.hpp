@@ -20,6 +20,8 @@ struct plan_options {
 //    after `duration` (or when max_bytes is reached), within max_duration; else the last
 //    keyframe before it; else, when the rest is longer than max_duration, the frame at
 //    `duration` (decoded from the previous keyframe); else the rest is one segment.
+// The tail (the last tail_span seconds, when set) is cut the same way with tail_duration, and
+// twice that as its maximum; a segment before the tail stops near where the tail begins.
 // Each segment reads from the latest clean start (IDR) at or before its first frame, so it
 // decodes without earlier packets. Segments get motion/detail/complexity from the scenes'
 // per-frame activity and a bitrate factor (complex segments more, frame-weighted mean 1).

@@ -91,7 +91,7 @@ TEST_CASE("message types survive serialization") {
   info.video.packets[2].clean_start = true;
   info.audio.resize(1);
   info.audio[0].sample_rate = 48000;
-  actors::analysis_result analysis{true, "", info};
+  actors::analysis_result analysis{true, "", info, {}};
   actors::analysis_result analysis2 = round_trip(env.system, analysis);
   CHECK(analysis2.ok);
   CHECK(analysis2.info.video.packets.size() == 3);

@@ -166,6 +166,39 @@ TEST_CASE("plan_segments cuts closed GOPs near the target duration") {
   CHECK(bytes == total);
 }
 
+TEST_CASE("plan_segments cuts the tail finer, and the queue hands it out last") {
+  codecs::media_info info = make_info({60, 12});  // 28.8 s, a keyframe every 0.48 s
+  plan_options options;
+  options.rules = {4.0, 1.0, 8.0, 8.0, 1.0};  // the last 8 s at 1 s
+  segment_plan plan = actors::plan_segments(info, options);
+  check_plan(info, plan, options);
+
+  const double tail_start = 28.8 - 8.0;
+  int in_tail = 0;
+  for (const auto& s : plan.segments) {
+    CAPTURE(s.start_s);
+    if (s.start_s >= tail_start - 1e-9) {
+      ++in_tail;
+      // The first keyframe after 1 s, plus a rest too short to stand alone.
+      CHECK(s.duration_s <= 1.0 + 0.48 + 1.0 + 1e-9);
+    } else {
+      CHECK(s.start_s + s.duration_s <= tail_start + 0.48 + 1e-9);  // stops where it begins
+      CHECK(s.duration_s >= 1.0 - 1e-9);
+    }
+  }
+  CHECK(in_tail >= 5);
+  // Longest first: the short tail segments are the last ones handed out.
+  for (std::size_t k = plan.queue_order.size() - in_tail; k < plan.queue_order.size(); ++k)
+    CHECK(plan.segments[plan.queue_order[k]].start_s >= tail_start - 1e-9);
+
+  options.rules.tail_span = 0;  // without a tail: 4 s segments to the end
+  segment_plan plain = actors::plan_segments(info, options);
+  check_plan(info, plain, options);
+  CHECK(plain.segments.size() < plan.segments.size());
+  for (std::size_t k = 0; k + 1 < plain.segments.size(); ++k)  // the last one is the rest
+    CHECK(plain.segments[k].duration_s >= 4.0 - 1e-9);
+}
+
 TEST_CASE("plan_segments queues longest first by cost, file order otherwise") {
   // 10 GOPs of 0.96 s, target 2.5 s: segments of 3, 3 and 4 GOPs (a cut after 9 GOPs would
   // leave 0.96 s, below the minimum).

@@ -122,6 +122,36 @@ TEST_CASE("without [segments] keys a short video is cut into 4 segments per work
   }
 }
 
+TEST_CASE("without [segments] keys the last wave of segments is shorter, and handed out last") {
+  temp_dir dir;
+  media_facts source;
+  std::string input = segmentable_source(dir, 80.0, source);  // keyframes every 0.5 s
+  std::string output = dir.file("out.mp4");
+  std::string job = "[input]\npath = '" + input + "'\n[output]\npath = '" + output +
+                    "'\n[video]\ncodec = 'h264'\nspeed = 'ultrafast'\n[audio]\ncodec = 'none'\n"
+                    "[workers]\ncount = 2\n";
+  encode_run run = run_job(dir, job, output);
+  require_success(run);
+  CHECK(run.output.video.frames == source.video.frames);
+  // 80 s for 2 workers: 10 s segments, the last 20 s (one wave) in 2.5 s ones.
+  const auto& segments = run.report["segments"];
+  REQUIRE(segments.size() == 14);
+  double last_main_start = 0, first_tail_start = 1e9;
+  for (const auto& segment : segments) {
+    double start = segment["start_s"].get<double>();
+    double began = segment["attempt_log"].at(0)["start_s"].get<double>();
+    CAPTURE(start);
+    if (start < 60.0 - 1e-6) {
+      CHECK(segment["frames"] == 300);
+      last_main_start = std::max(last_main_start, began);
+    } else {
+      CHECK(segment["frames"] == 75);
+      first_tail_start = std::min(first_tail_start, began);
+    }
+  }
+  CHECK(first_tail_start >= last_main_start);
+}
+
 TEST_CASE("a variable-frame-rate source keeps its exact timestamps") {
   temp_dir dir;
   media_facts source;
