@@ -268,8 +268,8 @@ class job_driver {
     if (s.duration_given) return rules;
     constexpr double segments_per_worker = 4;
     constexpr double short_video_min_duration = 1.0;
-    double fair =
-        out_.input.video.duration_s / (segments_per_worker * std::max(2, local_workers()));
+    int workers = std::max(2, local_workers());
+    double fair = out_.input.video.duration_s / (segments_per_worker * workers);
     if (!s.min_duration_given)
       rules.min_duration =
           std::clamp(fair, std::min(short_video_min_duration, s.min_duration), s.min_duration);
@@ -280,7 +280,7 @@ class job_driver {
     // apart (4.3 s of a 52 s run on a 112 s 720p clip, one worker idle). Shorter videos are
     // already cut finer; there the extra cuts cost more (keyframes, pre-roll) than they gain.
     if (fair >= s.duration) {
-      rules.tail_span = std::max(2, local_workers()) * rules.duration;
+      rules.tail_span = workers * rules.duration;
       rules.tail_duration = std::max(rules.min_duration, rules.duration / 4);
     }
     return rules;

@@ -37,7 +37,8 @@ struct timeline {
 // Where the segment starting at frame `s` may end: the next start must lie in [lo, hi).
 struct window {
   std::size_t lo = 0, hi = 0;
-  std::size_t target = 0;  // first frame at or after `duration` (or the byte limit)
+  std::size_t target = 0;   // first frame at or after `duration` (or the byte limit)
+  double max_duration = 0;  // the longest this segment may be (length_at)
 };
 
 // The lengths that apply to the segment starting at `start`.
@@ -61,7 +62,7 @@ window window_after(const timeline& t, std::size_t s, const plan_options& o) {
   const auto& r = o.rules;
   double start = t.frame_s(s);
   length_rule lengths = length_at(t, start, r);
-  window w{t.frames.size(), s + 1, t.frames.size()};
+  window w{t.frames.size(), s + 1, t.frames.size(), lengths.max_duration};
   std::int64_t bytes = 0;
   for (std::size_t k = s + 1; k < t.frames.size(); ++k) {
     bytes += t.frames[k - 1].size;
@@ -93,8 +94,7 @@ std::vector<std::size_t> choose_starts(const timeline& t, const plan_options& o,
         if (t.frames[k].keyframe) next = k;
       // No keyframe after `duration`: cut earlier, or between keyframes (decoding from the
       // previous one), only when the rest would otherwise be longer than max_duration.
-      double max_duration = length_at(t, t.frame_s(s), o.rules).max_duration;
-      bool too_long = t.end_s() - t.frame_s(s) > max_duration + eps;
+      bool too_long = t.end_s() - t.frame_s(s) > w.max_duration + eps;
       for (std::size_t k = w.target; k > w.lo && next == w.hi && too_long; --k)
         if (t.frames[k - 1].keyframe) next = k - 1;
       if (next == w.hi && too_long) next = w.target;
