@@ -14,6 +14,15 @@ namespace pvenc::actors {
 namespace {
 
 using clock_type = std::chrono::steady_clock;
+constexpr auto progress_interval = std::chrono::milliseconds(250);
+
+// Disarms a segment_end when the encode is over, however it ends.
+struct disarm_on_exit {
+  codecs::segment_end* end;
+  ~disarm_on_exit() {
+    if (end) end->disarm();
+  }
+};
 
 // Thrown out of the encode loop by the crash drill; the worker then exits without answering.
 struct crash_drill {};
@@ -31,13 +40,14 @@ void perform_drill(fault_drill drill, std::int64_t frames, std::int64_t halfway,
 segment_outcome encode(caf::event_based_actor* self, const std::string& name,
                        const caf::actor& observer, const codecs::segment_source& source,
                        const codecs::video_encode_settings& settings, int attempt,
-                       fault_drill drill, const std::atomic<bool>& cancel) {
+                       fault_drill drill, const std::atomic<bool>& cancel,
+                       codecs::segment_end* end) {
   segment_outcome out;
   out.segment_id = source.segment_id;
   out.attempt = attempt;
   out.worker = name;
   auto start = clock_type::now();
-  auto last_report = start;
+  auto last_report = start - progress_interval;  // the first frame is reported at once
   codecs::segment_hooks hooks;
   hooks.inject_failure = drill == fault_drill::fail;
   hooks.cancel = &cancel;
@@ -45,10 +55,17 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
   hooks.on_progress = [&](std::int64_t frames) {
     perform_drill(drill, frames, halfway, cancel);
     auto now = clock_type::now();
-    if (now - last_report < std::chrono::milliseconds(250)) return;
+    if (now - last_report < progress_interval) return;
     last_report = now;
     self->send(observer, progress_atom::value, name, source.segment_id, frames);
   };
+  // Only a plain CRF encode may be cut short: the other modes encode the segment more than once.
+  bool cuttable = end && settings.use_crf && settings.target_metric.empty();
+  disarm_on_exit armed{cuttable ? end : nullptr};
+  if (cuttable) {
+    end->arm(source.segment_id, attempt, source.end_pts);
+    hooks.end = end;
+  }
   try {
     if (!settings.target_metric.empty())
       out.video = codecs::encode_to_target(source, settings, hooks);
@@ -66,7 +83,8 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
 }
 
 caf::behavior encoder_worker(caf::event_based_actor* self, std::string name, caf::actor observer,
-                             std::shared_ptr<std::atomic<bool>> cancel) {
+                             std::shared_ptr<std::atomic<bool>> cancel,
+                             std::shared_ptr<codecs::segment_end> end) {
   return {
       [=](encode_atom, const caf::message& source_msg,
           const codecs::video_encode_settings& settings, int attempt,
@@ -81,7 +99,7 @@ caf::behavior encoder_worker(caf::event_based_actor* self, std::string name, caf
         const auto& source = source_msg.get_as<codecs::segment_source>(0);
         try {
           return encode(self, name, observer, source, settings, attempt,
-                        static_cast<fault_drill>(drill), *cancel);
+                        static_cast<fault_drill>(drill), *cancel, end.get());
         } catch (const crash_drill&) {
           spdlog::info("[seg {:04d}] {} exits (faults.crash_segments)", source.segment_id, name);
           self->quit(caf::make_error(caf::sec::runtime_error, std::string("crash drill")));
@@ -95,8 +113,10 @@ caf::behavior encoder_worker(caf::event_based_actor* self, std::string name, caf
 
 caf::actor spawn_encoder_worker(caf::actor_system& system, std::string name,
                                 const caf::actor& observer,
-                                std::shared_ptr<std::atomic<bool>> cancel) {
-  return system.spawn<caf::detached>(encoder_worker, std::move(name), observer, std::move(cancel));
+                                std::shared_ptr<std::atomic<bool>> cancel,
+                                std::shared_ptr<codecs::segment_end> end) {
+  return system.spawn<caf::detached>(encoder_worker, std::move(name), observer, std::move(cancel),
+                                     std::move(end));
 }
 
 }  // namespace pvenc::actors

@@ -301,9 +301,10 @@ class job_driver {
         return fail(exit_bad_input, "--resume: " + dir +
                                         " was made by a different job or "
                                         "other settings; delete it to start over");
-      if (store_->has_manifest())
+      if (store_->has_manifest()) {
         resumed_ = store_->load();
-      else
+        drop_cut_segments();
+      } else
         store_->reset();
     } catch (const std::exception& e) {
       return fail(exit_bad_input, "work directory " + dir + ": " + e.what());
@@ -314,6 +315,24 @@ class job_driver {
       spdlog::info("resuming: {} of {} segments already finished", resumed_.size(),
                    out_.plan.segments.size());
     return true;
+  }
+
+  // A segment that was cut short for an idle worker (segments.rebalance) is stored in parts;
+  // only whole segments of the plan are resumed, the parts are encoded again as one.
+  void drop_cut_segments() {
+    const auto& plan = out_.plan.segments;
+    for (auto it = resumed_.begin(); it != resumed_.end();) {
+      bool whole = it->first < static_cast<int>(plan.size()) &&
+                   it->second.end_pts == plan[it->first].end_pts;
+      if (whole) {
+        ++it;
+        continue;
+      }
+      if (it->first < static_cast<int>(plan.size()))
+        spdlog::info("[seg {:04d}] was cut short in the earlier run: encoding it again", it->first);
+      store_->discard(it->first);
+      it = resumed_.erase(it);
+    }
   }
 
   void start_output() {
@@ -347,6 +366,7 @@ class job_driver {
     sup.wait_for_workers = job_.cluster.wait_for_workers;
     codecs::output_size(out_.input.video.params, out_.settings, sup.output_width,
                         sup.output_height);
+    sup.rebalance = job_.segments.rebalance;
     sup.max_attempts = job_.retry.max_attempts;
     sup.crf_step = job_.retry.crf_step;
     sup.max_crf = config::max_crf(job_.video.codec);

@@ -64,7 +64,7 @@ struct scene_info {
 };
 
 struct segment_plan {
-  std::vector<segment_spec> segments;  // in file order
+  std::vector<segment_spec> segments;  // in file order (ids 0..n-1)
   std::vector<int> queue_order;        // ids in the order to hand them out
 };
 
@@ -104,6 +104,7 @@ struct attempt_record {
 
 struct segment_report {
   segment_spec spec;
+  int split_from = -1;   // this segment is the rest of that one, cut off while it was encoded
   bool resumed = false;  // taken from the work directory of an earlier run
   std::vector<attempt_record> attempts;
   std::int64_t bytes = 0;

@@ -1,5 +1,6 @@
 #include "actors/muxer.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -29,8 +30,9 @@ struct muxer_state {
   codecs::stream_params video_params;
   // video
   std::map<int, codecs::encoded_video> finished;  // segments waiting for their turn
-  int next_segment = 0;
-  std::size_t next_packet = 0;  // within finished[next_segment]
+  std::vector<int> order;                         // segment ids in file order
+  std::size_t next_turn = 0;                      // position in `order` of the segment written next
+  std::size_t next_packet = 0;                    // within that segment
   // audio
   std::optional<codecs::stream_params> audio_params;
   std::deque<media_packet> audio_queue;
@@ -43,7 +45,7 @@ struct muxer_state {
 };
 
 bool video_exhausted(const muxer_state& st) {
-  return st.next_segment >= st.options.segment_count;
+  return st.next_turn >= st.order.size();
 }
 bool audio_exhausted(const muxer_state& st) {
   return !st.options.expect_audio || (st.audio_done && st.audio_queue.empty());
@@ -65,14 +67,15 @@ void open_output(muxer_state& st) {
 
 const media_packet* next_video_packet(muxer_state& st) {
   while (!video_exhausted(st)) {
-    auto it = st.finished.find(st.next_segment);
+    int id = st.order[st.next_turn];
+    auto it = st.finished.find(id);
     if (it == st.finished.end()) return nullptr;
     if (st.next_packet == 0 && it->second.params.extradata != st.video_params.extradata)
-      throw std::runtime_error("segment " + std::to_string(st.next_segment) +
+      throw std::runtime_error("segment " + std::to_string(id) +
                                ": parameter sets differ from segment 0");
     if (st.next_packet < it->second.packets.size()) return &it->second.packets[st.next_packet];
     st.finished.erase(it);  // segment written: free its packets
-    ++st.next_segment;
+    ++st.next_turn;
     st.next_packet = 0;
   }
   return nullptr;
@@ -144,6 +147,7 @@ void guarded(muxer_state& st, Step&& step) {
 caf::behavior muxer(caf::stateful_actor<muxer_state>* self, muxer_options options) {
   self->state.options = std::move(options);
   auto& st = self->state;
+  for (int id = 0; id < st.options.segment_count; ++id) st.order.push_back(id);
   return {
       [=, &st](video_atom, segment_outcome& outcome) {
         guarded(st, [&] {
@@ -151,6 +155,18 @@ caf::behavior muxer(caf::stateful_actor<muxer_state>* self, muxer_options option
           if (store && !store->contains(outcome.segment_id))
             store->save(outcome.segment_id, outcome.video);
           st.finished.emplace(outcome.segment_id, std::move(outcome.video));
+        });
+      },
+      [=, &st](split_atom, int segment, int rest) {
+        guarded(st, [&] {
+          auto it = std::find(st.order.begin(), st.order.end(), segment);
+          if (it == st.order.end() ||
+              std::find(st.order.begin(), st.order.end(), rest) != st.order.end())
+            throw std::runtime_error("split of unknown segment " + std::to_string(segment));
+          if (static_cast<std::size_t>(it - st.order.begin()) < st.next_turn)
+            throw std::runtime_error("segment " + std::to_string(segment) +
+                                     " split after it was written");
+          st.order.insert(it + 1, rest);
         });
       },
       [=, &st](audio_atom, const codecs::stream_params& params) {

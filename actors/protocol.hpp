@@ -7,6 +7,8 @@
 //   analyzer         (analyze_atom, std::string path, bool scene_detect) -> analysis_result
 //   segmenter        (plan_atom, media_info, scene_info, segment_rules) -> segment_plan
 //                    (read_atom, segment_spec)                          -> segment_source
+//                    (split_atom, segment_spec, int64 at_frame, int id) -> segment_spec (the
+//                    rest of a segment from that frame on, as segment `id`)
 //   encoder_worker   (encode_atom, caf::message{segment_source},
 //                     video_encode_settings, int attempt, int drill)    -> segment_outcome
 //                    (drill: fault_drill; crash: the worker exits without answering)
@@ -16,6 +18,8 @@
 //   audio_encoder    sends to the muxer: (audio_atom, stream_params), (audio_atom,
 //                    std::vector<media_packet>), (audio_atom, done_atom, std::string error)
 //   muxer            (video_atom, segment_outcome)       a finished segment, any order
+//                    (split_atom, int segment, int rest) segment `rest` follows `segment`
+//                    in the file (sent before the cut segment arrives)
 //                    (finish_atom)                       -> mux_result, once all is written
 //                    (abort_atom)                        drop everything, delete the partial file
 //   progress         (phase_atom, std::string phase), (progress_atom, progress_update),
@@ -63,6 +67,7 @@ using audio_atom = caf::atom_constant<caf::atom("audio")>;
 using video_atom = caf::atom_constant<caf::atom("video")>;
 using done_atom = caf::atom_constant<caf::atom("done")>;
 using finish_atom = caf::atom_constant<caf::atom("finish")>;
+using split_atom = caf::atom_constant<caf::atom("pv_split")>;
 using abort_atom = caf::atom_constant<caf::atom("abort")>;
 using phase_atom = caf::atom_constant<caf::atom("phase")>;
 using pv_tick_atom = caf::atom_constant<caf::atom("pv_tick")>;  // caf has a tick_atom
@@ -156,8 +161,8 @@ typename Inspector::result_type inspect(Inspector& f, quality_probe& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, encoded_video& x) {
-  return f(caf::meta::type_name("encoded_video"), x.params, x.packets, x.encoder, x.frames, x.bytes,
-           x.corrupt_packets, x.quality, x.quality_note, x.crf, x.probes);
+  return f(caf::meta::type_name("encoded_video"), x.params, x.packets, x.encoder, x.frames,
+           x.end_pts, x.bytes, x.corrupt_packets, x.quality, x.quality_note, x.crf, x.probes);
 }
 
 }  // namespace pvenc::codecs
@@ -207,8 +212,8 @@ typename Inspector::result_type inspect(Inspector& f, attempt_record& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, segment_report& x) {
-  return f(caf::meta::type_name("segment_report"), x.spec, x.resumed, x.attempts, x.bytes, x.frames,
-           x.damaged_source, x.quality, x.quality_note, x.crf, x.probes);
+  return f(caf::meta::type_name("segment_report"), x.spec, x.split_from, x.resumed, x.attempts,
+           x.bytes, x.frames, x.damaged_source, x.quality, x.quality_note, x.crf, x.probes);
 }
 
 template <class Inspector>

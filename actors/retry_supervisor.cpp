@@ -28,7 +28,7 @@ codecs::video_encode_settings settings_for(const supervisor_state& st, int id, i
   s.speedup = step;  // and a faster search
   if (!s.use_crf)
     s.bitrate =
-        std::llround(s.bitrate * st.options.plan.segments[id].bitrate_factor * std::pow(0.8, step));
+        std::llround(s.bitrate * st.tasks[id].report.spec.bitrate_factor * std::pow(0.8, step));
   return s;
 }
 
@@ -78,13 +78,16 @@ void finish(self_ptr self, bool ok, std::string error, bool interrupted) {
   st.summary.interrupted = interrupted;
   st.summary.error = std::move(error);
   for (auto& t : st.tasks) {
-    st.summary.segments.push_back(t.report);
+    st.summary.segments.push_back(t.report);  // in file order below
     try {
       if (t.report.quality.frames > 0) st.summary.quality += t.report.quality;
     } catch (const std::invalid_argument&) {
       // a resumed segment measured other metrics: left out of the file's numbers
     }
   }
+  std::stable_sort(
+      st.summary.segments.begin(), st.summary.segments.end(),
+      [](const auto& a, const auto& b) { return a.spec.start_frame < b.spec.start_frame; });
   for (auto& w : st.workers) st.summary.workers.push_back(w.stats);
   if (!ok && !interrupted) {
     if (st.options.cancel) st.options.cancel->store(true);
@@ -219,7 +222,7 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
   task.in_flight.bitrate = settings.use_crf ? 0 : settings.bitrate;
   task.in_flight.start_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
-  double limit = deadline_s(st, st.options.plan.segments[id]);
+  double limit = deadline_s(st, task.report.spec);
   auto started = std::chrono::steady_clock::now();
   auto seconds_since = [started] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -266,8 +269,7 @@ void prefetch(self_ptr self) {
     ++held;
     if (task.loading || !task.source.empty()) continue;
     task.loading = true;
-    self->request(st.options.segmenter, caf::infinite, read_atom::value,
-                  st.options.plan.segments[id])
+    self->request(st.options.segmenter, caf::infinite, read_atom::value, task.report.spec)
         .then(
             [=](codecs::segment_source& source) {
               auto& t = self->state.tasks[id];
@@ -311,6 +313,7 @@ void dispatch(self_ptr self) {
     start_attempt(self, w, id);
   }
   prefetch(self);
+  offer_split(self);
   send_progress(self);
 }
 
@@ -366,6 +369,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
       [=](pv_tick_atom) {
         check_interrupts(self);
         watch_for_stuck_queue(self);
+        offer_split(self);
         if (!self->state.finished)
           self->delayed_send(self, std::chrono::milliseconds(200), pv_tick_atom::value);
       },
@@ -381,6 +385,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
         if (!current) return;
         tasks[segment].frames_done = frames;
         send_progress(self);
+        offer_split(self);  // an idle worker may be waiting for this segment's speed
       },
   };
 }

@@ -39,6 +39,7 @@ struct supervisor_options {
   int worker_count = 1;         // local workers; 0: only remote ones
   std::string node_name;        // this process's node name (reports of local workers)
   double wait_for_workers = 0;  // seconds to wait while no worker can take the queued segments
+  bool rebalance = true;        // cut running segments when workers run out of work
   int max_attempts = 3;
   int crf_step = 4;
   int max_crf = 51;

@@ -151,9 +151,8 @@ void score_segments(segment_plan& plan, const scene_info& scenes) {
     for (auto& s : plan.segments) s.bitrate_factor *= frames / weighted;
 }
 
-}  // namespace
-
-segment_plan plan_segments(const codecs::media_info& info, const plan_options& options) {
+// The video's frames in presentation order. REQUIRES: info.video.packets is not empty.
+timeline make_timeline(const codecs::media_info& info) {
   const auto& packets = info.video.packets;
   timeline t{packets, info.video.params.time_base.to_double(), {}, 0};
   for (std::size_t i = 0; i < packets.size(); ++i)
@@ -164,7 +163,13 @@ segment_plan plan_segments(const codecs::media_info& info, const plan_options& o
   t.frames.front().keyframe = true;  // the start is a start whatever the flags say
   t.end_pts = t.frames.front().pts + static_cast<std::int64_t>(info.video.duration_s / t.tb + 0.5);
   t.end_pts = std::max(t.end_pts, t.frames.back().pts + 1);
+  return t;
+}
 
+}  // namespace
+
+segment_plan plan_segments(const codecs::media_info& info, const plan_options& options) {
+  timeline t = make_timeline(info);
   std::set<std::int64_t> cuts(options.scenes.cut_frames.begin(), options.scenes.cut_frames.end());
   std::vector<std::size_t> starts = choose_starts(t, options, cuts);
   segment_plan plan;
@@ -202,6 +207,39 @@ segment_plan plan_segments(const codecs::media_info& info, const plan_options& o
              y.end_frame - y.start_frame + y.preroll_packets / 8;
     });
   return plan;
+}
+
+segment_spec split_segment(const codecs::media_info& info, const segment_spec& parent,
+                           std::int64_t at_frame, int id) {
+  timeline t = make_timeline(info);
+  auto at = static_cast<std::size_t>(at_frame);
+  segment_spec s = parent;
+  s.id = id;
+  s.start_frame = at_frame;
+  s.start_pts = t.frames[at].pts;
+  s.first_packet = clean_start_before(t, t.frames[at].index);
+  s.preroll_packets = t.frames[at].index - s.first_packet;
+  s.packet_count = parent.first_packet + parent.packet_count - s.first_packet;
+  s.source_bytes = 0;
+  for (auto f = at; f < static_cast<std::size_t>(parent.end_frame); ++f)
+    s.source_bytes += t.frames[f].size;
+  s.keyframe_pts.clear();
+  for (auto pts : parent.keyframe_pts)
+    if (pts > s.start_pts) s.keyframe_pts.push_back(pts);
+  s.start_s = t.seconds(s.start_pts);
+  s.duration_s = (s.end_pts - s.start_pts) * t.tb;
+  return s;
+}
+
+void end_before(segment_spec& parent, const segment_spec& rest) {
+  parent.end_frame = rest.start_frame;
+  parent.end_pts = rest.start_pts;
+  parent.source_bytes -= rest.source_bytes;
+  parent.duration_s = rest.start_s - parent.start_s;
+  auto& cuts = parent.keyframe_pts;
+  cuts.erase(
+      std::remove_if(cuts.begin(), cuts.end(), [&](auto pts) { return pts >= rest.start_pts; }),
+      cuts.end());
 }
 
 }  // namespace pvenc::actors

@@ -1,6 +1,7 @@
-// The retry supervisor's state and the functions its two files share (retry_supervisor.cpp:
-// attempts and dispatch; supervisor_workers.cpp: the worker pool, local and remote). Internal to
-// the supervisor: include nowhere else.
+// The retry supervisor's state and the functions its files share (retry_supervisor.cpp:
+// attempts and dispatch; supervisor_workers.cpp: the worker pool, local and remote;
+// supervisor_split.cpp: cutting running segments for idle workers). Internal to the supervisor:
+// include nowhere else.
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include <caf/all.hpp>
 
 #include "actors/retry_supervisor.hpp"
+#include "codecs/segment_end.hpp"
 
 namespace pvenc::actors::supervision {
 
@@ -22,7 +24,8 @@ using cancel_flag = std::shared_ptr<std::atomic<bool>>;
 struct worker_slot {
   std::string name;
   caf::actor handle;
-  cancel_flag cancel;  // local workers only
+  cancel_flag cancel;                        // local workers only
+  std::shared_ptr<codecs::segment_end> end;  // local workers only: cuts their segment short
   bool remote = false;
   bool gone = false;         // a remote worker that left (or was dropped): never used again
   worker_capabilities caps;  // remote workers only
@@ -62,6 +65,7 @@ struct supervisor_state {
   std::optional<std::chrono::steady_clock::time_point> stuck_since;  // no worker fits the queue
   std::string stuck_reason;
   std::chrono::steady_clock::time_point started;  // of the encoding phase (attempt start times)
+  bool splitting = false;                         // a split is being prepared (one at a time)
 };
 
 using self_ptr = caf::stateful_actor<supervisor_state>*;
@@ -74,6 +78,11 @@ void finish(self_ptr self, bool ok, std::string error, bool interrupted = false)
 void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome);
 segment_outcome made_up_failure(const worker_slot& slot, int segment, int attempt,
                                 std::string error, double seconds, bool lost = false);
+
+// supervisor_split.cpp
+// When a worker is idle and nothing waits, cuts the running segment with the most work left
+// in two (options.rebalance); the idle worker gets the rest as a new segment.
+void offer_split(self_ptr self);
 
 // supervisor_workers.cpp
 std::size_t live_workers(const supervisor_state& st);

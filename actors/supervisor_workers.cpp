@@ -18,7 +18,8 @@ std::size_t live_workers(const supervisor_state& st) {
 
 void spawn_into(self_ptr self, worker_slot& slot) {
   slot.cancel = std::make_shared<std::atomic<bool>>(false);
-  slot.handle = spawn_encoder_worker(self->system(), slot.name, self, slot.cancel);
+  slot.end = std::make_shared<codecs::segment_end>();
+  slot.handle = spawn_encoder_worker(self->system(), slot.name, self, slot.cancel, slot.end);
   self->monitor(slot.handle);
   self->state.live->push_back(slot.handle);
 }
@@ -68,7 +69,7 @@ void on_worker_down(self_ptr self, const caf::down_msg& down) {
 }
 
 segment_need need_of(const supervisor_state& st, int id) {
-  return need_of(st.options.plan.segments[id], st.options.settings.codec, st.options.output_width,
+  return need_of(st.tasks[id].report.spec, st.options.settings.codec, st.options.output_width,
                  st.options.output_height);
 }
 

@@ -17,7 +17,7 @@ namespace pvenc::actors {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr int manifest_version = 2;  // 2: encoded_video carries quality, crf, probes
+constexpr int manifest_version = 3;  // 2: quality, crf, probes; 3: end_pts
 
 std::string segment_file(int id) {
   return fmt::format("seg-{:06d}.bin", id);
@@ -107,6 +107,13 @@ void work_store::save(int id, const codecs::encoded_video& video) {
   write_atomically(fs::path(dir_) / segment_file(id), data);
   checksums_[id] = sha256_hex(data);
   write_manifest();
+}
+
+void work_store::discard(int id) {
+  if (!checksums_.erase(id)) return;
+  write_manifest();
+  std::error_code ec;
+  fs::remove(fs::path(dir_) / segment_file(id), ec);
 }
 
 std::map<int, codecs::encoded_video> work_store::load() {

@@ -30,6 +30,10 @@ class work_store {
   // Throws std::runtime_error on I/O errors.
   void save(int id, const codecs::encoded_video& video);
 
+  // Forgets segment `id` (manifest first, then its file). Throws std::runtime_error on I/O
+  // errors.
+  void discard(int id);
+
   // The segments of the manifest whose files exist and match their checksum. Damaged or
   // missing ones are left out (and logged): they are simply encoded again.
   std::map<int, codecs::encoded_video> load();

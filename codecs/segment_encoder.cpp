@@ -111,7 +111,11 @@ struct segment_pipeline {
   void on_decoded(AVFrame& frame) {
     if (pts.empty()) return;  // more frames than packets: not part of this segment
     std::int64_t ts = pts.take();
-    if (ts < source.start_pts || ts >= source.end_pts) return;
+    if (ts < source.start_pts) return;
+    if (ts >= source.end_pts || (hooks.end && !hooks.end->take(ts))) {
+      past_end = true;  // frames come in presentation order: the rest is not ours either
+      return;
+    }
     bool key = keyframes.count(ts) > 0;
     if (!rates) {
       encode_one(frame, ts - source.origin_pts, key);
@@ -136,7 +140,8 @@ struct segment_pipeline {
 
   void finish() {
     if (fail_at >= 0) throw av_error("injected encoder failure (faults.fail_segments)");
-    if (rates && held) cover_held(source.end_pts);
+    out.end_pts = hooks.end ? std::min(source.end_pts, hooks.end->close()) : source.end_pts;
+    if (rates && held) cover_held(out.end_pts);
     enc->encode(nullptr, [&](AVPacket& p) { collect(p); });
     if (checker) {
       checker->finish();
@@ -179,6 +184,7 @@ struct segment_pipeline {
   frame_ptr held;
   std::int64_t held_pts = 0;
   bool held_key = false;
+  bool past_end = false;  // a frame at or after the end was decoded
   std::int64_t fail_at = -1;
   encoded_video out;
 };
@@ -207,10 +213,11 @@ encoded_video encode_segment(const segment_source& source, const video_encode_se
     pipe.dec.prime(*pkt);
   }
   for (const auto& packet : source.packets) {
+    if (pipe.past_end) break;
     fill_av_packet(packet, *pkt);
     pipe.dec.decode(pkt.get(), sink);
   }
-  pipe.dec.decode(nullptr, sink);
+  if (!pipe.past_end) pipe.dec.decode(nullptr, sink);
   pipe.finish();
   pipe.out.corrupt_packets = pipe.dec.corrupt_packets();
   pipe.out.params = pipe.enc->output_params();

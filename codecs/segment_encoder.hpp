@@ -12,6 +12,7 @@
 #include "codecs/encode_settings.hpp"
 #include "codecs/media_types.hpp"
 #include "codecs/quality_metrics.hpp"
+#include "codecs/segment_end.hpp"
 
 namespace pvenc::codecs {
 
@@ -42,6 +43,7 @@ struct encoded_video {
   std::vector<media_packet> packets;  // decode order
   std::string encoder;                // "libx264"
   std::int64_t frames = 0;            // frames encoded
+  std::int64_t end_pts = 0;  // source pts: the end it had (earlier than the source's when cut)
   std::int64_t bytes = 0;
   int corrupt_packets = 0;   // source packets the decoder rejected
   quality_sums quality;      // measured against the encoder's input (frames 0: not measured)
@@ -54,6 +56,9 @@ struct segment_hooks {
   std::function<void(std::int64_t frames_done)> on_progress;  // after every frame; may throw
   const std::atomic<bool>* cancel = nullptr;                  // set: stop with an error
   bool inject_failure = false;  // fault drill: the encode step fails halfway
+  // Set: an end the owner may move earlier while the segment is encoded (see segment_end);
+  // frames at or after it are neither decoded further nor encoded.
+  segment_end* end = nullptr;
 };
 
 // The frames `source` owns: packets with start_pts <= pts < end_pts (pre-roll excluded).

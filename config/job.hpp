@@ -57,6 +57,9 @@ struct segments_section {
   bool duration_given = false;
   bool min_duration_given = false;
   bool max_duration_given = false;
+  // When a worker runs out of segments, cut the running segment with the most work left and
+  // give the rest to it. The cut points then depend on timing: false for byte-identical reruns.
+  bool rebalance = true;
 };
 
 // Quality measured in the workers against the source frames ([metrics]).

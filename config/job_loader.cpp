@@ -37,7 +37,7 @@ const std::vector<section_keys>& job_sections() {
        {"codec", "crf", "bitrate", "quality", "speed", "resolution", "frame_rate", "gpu",
         "target_ssim", "target_psnr", "crf_min", "crf_max"}},
       {"audio", {"codec", "bitrate"}},
-      {"segments", {"duration", "min_duration", "max_duration", "scene_detect"}},
+      {"segments", {"duration", "min_duration", "max_duration", "scene_detect", "rebalance"}},
       {"metrics", {"psnr", "ssim"}},
       {"workers", {"count", "threads"}},
       {"retry", {"max_attempts", "crf_step", "segment_timeout"}},
@@ -257,6 +257,7 @@ void read_segments(const toml_reader& in, segments_section& s) {
                   "must be at least segments.duration (" + format_number(s.duration) + ")");
   s.max_duration = max_duration.value_or(2 * s.duration);
   s.max_duration_given = max_duration.has_value();
+  s.rebalance = in.boolean("segments.rebalance").value_or(s.rebalance);
 }
 
 void read_metrics(const toml_reader& in, metrics_section& m) {

@@ -70,6 +70,7 @@ json segment_json(const actors::segment_report& s, const codecs::video_encode_se
   json attempts = json::array();
   for (const auto& a : s.attempts) attempts.push_back(attempt_json(a));
   j["attempt_log"] = attempts;
+  if (s.split_from >= 0) j["split_from"] = s.split_from;
   j["bitrate"] = s.spec.duration_s > 0 ? std::llround(s.bytes * 8 / s.spec.duration_s) : 0;
   j["complexity"] = {{"motion", round3(s.spec.motion)},
                      {"detail", round3(s.spec.detail)},

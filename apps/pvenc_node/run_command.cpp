@@ -143,7 +143,11 @@ int run_command(const run_args& args) {
             << outcome.mux.bytes << " bytes in " << outcome.elapsed_s << " s ("
             << (outcome.elapsed_s > 0 ? frames / outcome.elapsed_s : 0) << " fps, "
             << outcome.summary.encoder << ", " << workers_text(outcome) << ", "
-            << outcome.plan.segments.size() << " segments";
+            << outcome.summary.segments.size() << " segments";
+  auto plan_size = outcome.plan.segments.size();
+  if (outcome.summary.segments.size() > plan_size)
+    std::cerr << " (" << outcome.summary.segments.size() - plan_size
+              << " cut off for idle workers)";
   if (outcome.resumed_segments > 0) std::cerr << ", " << outcome.resumed_segments << " resumed";
   std::cerr << ", " << outcome.summary.retries << " retries)\n";
   return actors::exit_ok;

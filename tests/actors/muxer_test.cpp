@@ -64,11 +64,19 @@ TEST_CASE("muxer writes segments in file order whatever order they arrive in") {
   test::temp_dir dir;
   std::string path = dir.file("out.mkv");
   std::vector<segment_outcome> segs = two_segments();
+  actors::muxer_options options = options_for(path, false);
+  bool cut = false;
+  SUBCASE("two planned segments") {}
+  SUBCASE("one planned segment and the rest cut off it") {
+    options.segment_count = 1;
+    cut = true;
+  }
   {
     caf::scoped_actor self{env.system};
-    caf::actor muxer = env.track(actors::spawn_muxer(env.system, options_for(path, false)));
+    caf::actor muxer = env.track(actors::spawn_muxer(env.system, options));
     // finish first: the reply waits until everything is written.
     auto pending = self->request(muxer, test::reply_timeout, actors::finish_atom::value);
+    if (cut) self->send(muxer, actors::split_atom::value, 0, 1);
     self->send(muxer, actors::video_atom::value, segs[1]);
     self->send(muxer, actors::video_atom::value, segs[0]);
     std::optional<mux_result> result;

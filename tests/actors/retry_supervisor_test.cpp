@@ -49,6 +49,15 @@ struct job_result {
 
 // Runs segmenter, supervisor (with its workers), muxer and progress on `input` the way the job
 // runner does (1 s segments), then shuts every actor down.
+// The report of the plan's segment `id` (a summary lists segments in file order, and the rests
+// cut off running segments for idle workers among them).
+const actors::segment_report& planned(const job_summary& summary, int id) {
+  for (const auto& s : summary.segments)
+    if (s.spec.id == id) return s;
+  FAIL("no segment " << id);
+  return summary.segments.front();
+}
+
 job_result run_job(test::actor_env& env, const job_request& job) {
   caf::actor_system& system = env.system;
   job_result result;
@@ -287,13 +296,14 @@ TEST_CASE("retry_supervisor replaces a worker that dies and one that hangs, losi
   REQUIRE(r.summary);
   CHECK(r.summary->ok);
   CHECK(r.summary->retries == 2);
-  REQUIRE(r.summary->segments.size() == 4);
-  const auto& crashed = r.summary->segments[1].attempts;
+  // The stalled segment may have been cut for the idle worker (its speed looks slow).
+  REQUIRE(r.summary->segments.size() >= 4);
+  const auto& crashed = planned(*r.summary, 1).attempts;
   REQUIRE(crashed.size() == 2);
   CHECK_FALSE(crashed[0].ok);
   CHECK(crashed[0].error.find("died") != std::string::npos);
   CHECK(crashed[1].ok);
-  const auto& stalled = r.summary->segments[2].attempts;
+  const auto& stalled = planned(*r.summary, 2).attempts;
   REQUIRE(stalled.size() == 2);
   CHECK(stalled[0].error.find("no answer within 2 s") != std::string::npos);
   CHECK(stalled[1].ok);

@@ -322,3 +322,55 @@ TEST_CASE("plan_segments follows irregular keyframes") {
   // later; 90 is 1.2 s later and leaves 1.2 s, so it is the second cut.
   CHECK(starts == std::vector<std::int64_t>{0, 60, 90});
 }
+
+TEST_CASE("split_segment cuts a segment mid-GOP into two that own its frames once") {
+  gop_layout layout{10, 24};
+  SUBCASE("closed GOPs") {}
+  SUBCASE("open GOPs, an IDR every other GOP") {
+    layout.open = true;
+    layout.idr_every = 2;
+  }
+  codecs::media_info info = make_info(layout);
+  plan_options options;
+  options.rules.duration = 4.0;
+  options.rules.min_duration = 1.0;
+  segment_plan plan = actors::plan_segments(info, options);
+  REQUIRE(plan.segments.size() >= 2);
+  const actors::segment_spec original = plan.segments[1];
+  std::int64_t at = original.start_frame + frames_of(original) / 2 + 5;  // not a keyframe
+  CAPTURE(at);
+
+  actors::segment_spec rest = actors::split_segment(info, original, at, 9);
+  actors::segment_spec head = original;
+  actors::end_before(head, rest);
+
+  CHECK(rest.id == 9);
+  CHECK(rest.start_frame == at);
+  CHECK(rest.start_pts == at * frame_ms);
+  CHECK(rest.end_frame == original.end_frame);
+  CHECK(rest.end_pts == original.end_pts);
+  CHECK(head.end_frame == at);
+  CHECK(head.end_pts == rest.start_pts);
+  CHECK(head.start_pts == original.start_pts);
+  CHECK(head.duration_s + rest.duration_s == doctest::Approx(original.duration_s));
+  CHECK(rest.start_s == doctest::Approx(rest.start_pts / 1000.0));
+  CHECK(head.source_bytes + rest.source_bytes == original.source_bytes);
+  CHECK(rest.source_bytes > 0);
+
+  // The rest reads from the latest clean start before its first frame to the parent's end.
+  const auto& packets = info.video.packets;
+  std::int64_t first = index_of_pts(info, rest.start_pts);
+  CHECK(rest.first_packet <= first);
+  CHECK(packets[rest.first_packet].clean_start);
+  for (std::int64_t i = rest.first_packet + 1; i <= first; ++i) CHECK_FALSE(packets[i].clean_start);
+  CHECK(rest.preroll_packets == first - rest.first_packet);
+  CHECK(rest.first_packet + rest.packet_count == original.first_packet + original.packet_count);
+  std::int64_t owned = 0;
+  for (std::int64_t i = 0; i < static_cast<std::int64_t>(packets.size()); ++i) {
+    if (packets[i].pts < rest.start_pts || packets[i].pts >= rest.end_pts) continue;
+    ++owned;
+    CHECK(i >= rest.first_packet);
+    CHECK(i < rest.first_packet + rest.packet_count);
+  }
+  CHECK(owned == frames_of(rest));
+}

@@ -221,6 +221,7 @@ TEST_CASE("a worker that dies and one that hangs are replaced; the output loses 
   for (const auto& s : run.report["segments"]) {
     int id = s.value("id", -1);
     INFO("segment: ", s.dump());
+    if (s.contains("split_from")) continue;  // the stalled segment's rest, cut for an idle worker
     if (id == 1) {
       CHECK(s.value("attempts", -1) == 1);
       continue;

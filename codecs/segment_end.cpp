@@ -1,0 +1,41 @@
+#include "codecs/segment_end.hpp"
+
+namespace pvenc::codecs {
+
+void segment_end::arm(int segment, int attempt, std::int64_t end_pts) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  armed_ = true;
+  segment_ = segment;
+  attempt_ = attempt;
+  end_ = end_pts;
+  taken_ = std::numeric_limits<std::int64_t>::min();
+}
+
+void segment_end::disarm() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  armed_ = false;
+  end_ = none;
+}
+
+bool segment_end::cut(int segment, int attempt, std::int64_t pts) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!armed_ || segment != segment_ || attempt != attempt_) return false;
+  if (pts >= end_ || pts <= taken_) return false;
+  end_ = pts;
+  return true;
+}
+
+bool segment_end::take(std::int64_t pts) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (pts >= end_) return false;
+  if (pts > taken_) taken_ = pts;
+  return true;
+}
+
+std::int64_t segment_end::close() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  taken_ = none;
+  return end_;
+}
+
+}  // namespace pvenc::codecs
