@@ -36,6 +36,22 @@ std::string make_source(const temp_dir& dir, const std::string& name,
   return path;
 }
 
+std::string long_segment_source(const temp_dir& dir, media_facts& facts) {
+  std::vector<std::string> args = test_video("640x360", 30, 8);
+  for (const char* a :
+       {"-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p"})
+    args.push_back(a);
+  return make_source(dir, "source.mkv", args, facts);
+}
+
+std::string one_segment_job(const std::string& input, const std::string& output,
+                            const std::string& segments_extra, const std::string& extra) {
+  return "[input]\npath = '" + input + "'\n\n[output]\npath = '" + output +
+         "'\n\n[video]\ncodec = 'h264'\nspeed = 'medium'\n\n[audio]\ncodec = 'none'\n\n"
+         "[segments]\nduration = 60.0\n" +
+         segments_extra + "\n[workers]\ncount = 2\nthreads = 1\n\n" + extra;
+}
+
 std::vector<std::string> test_video(const std::string& size, int rate, double seconds) {
   std::ostringstream graph;
   graph << "testsrc2=size=" << size << ":rate=" << rate << ":duration=" << seconds;

@@ -21,6 +21,15 @@ std::string make_source(const temp_dir& dir, const std::string& name,
 std::vector<std::string> test_video(const std::string& size, int rate, double seconds);
 std::vector<std::string> test_tone(double seconds, int sample_rate = 48000);
 
+// 8 s of 640x360 at 30 fps (240 frames), a keyframe every second: long enough at speed
+// "medium" that half of it is worth a second encoder (segments.rebalance).
+std::string long_segment_source(const temp_dir& dir, media_facts& facts);
+
+// A job that encodes `input` as one segment (h264 "medium", no audio) on two workers;
+// `segments_extra`: more lines of [segments]; `extra`: more sections.
+std::string one_segment_job(const std::string& input, const std::string& output,
+                            const std::string& segments_extra = "", const std::string& extra = "");
+
 // One `pvenc-node run` of a job file.
 struct encode_run {
   command_result result;

@@ -8,27 +8,6 @@
 
 using namespace pvenc::e2e;
 
-namespace {
-
-// 8 s of 640x360 at 30 fps, a keyframe every second: long enough at speed "medium" that half
-// of it is worth a second encoder (several seconds of work on one core).
-std::string long_segment_source(const temp_dir& dir, media_facts& facts) {
-  std::vector<std::string> args = test_video("640x360", 30, 8);
-  for (const char* a :
-       {"-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-pix_fmt", "yuv420p"})
-    args.push_back(a);
-  return make_source(dir, "source.mkv", args, facts);
-}
-
-std::string one_segment_job(const std::string& input, const std::string& output, bool rebalance) {
-  return "[input]\npath = '" + input + "'\n\n[output]\npath = '" + output +
-         "'\n\n[video]\ncodec = 'h264'\nspeed = 'medium'\n\n[audio]\ncodec = 'none'\n\n"
-         "[segments]\nduration = 60.0\nrebalance = " +
-         (rebalance ? "true" : "false") + "\n\n[workers]\ncount = 2\nthreads = 1\n";
-}
-
-}  // namespace
-
 TEST_CASE("rebalance: an idle worker takes the rest of a running segment, no frame lost") {
   temp_dir dir;
   media_facts source;
@@ -36,7 +15,7 @@ TEST_CASE("rebalance: an idle worker takes the rest of a running segment, no fra
   REQUIRE(source.video.frames == 240);
   std::string output = dir.file("out.mp4");
 
-  encode_run run = run_job(dir, one_segment_job(input, output, true), output);
+  encode_run run = run_job(dir, one_segment_job(input, output), output);
   require_success(run);
   check_same_frames(source, run.output);
   check_report(run, 2);
@@ -56,7 +35,8 @@ TEST_CASE("rebalance: an idle worker takes the rest of a running segment, no fra
 
   // The same job without rebalancing: one segment, encoded by one worker.
   std::string plain_output = dir.file("plain.mp4");
-  encode_run plain = run_job(dir, one_segment_job(input, plain_output, false), plain_output);
+  encode_run plain =
+      run_job(dir, one_segment_job(input, plain_output, "rebalance = false\n"), plain_output);
   require_success(plain);
   check_same_frames(source, plain.output);
   CHECK(plain.report["segments"].size() == 1);

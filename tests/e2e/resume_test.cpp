@@ -17,10 +17,12 @@ using namespace pvenc::e2e;
 namespace {
 
 // A job slow enough to be caught mid-way: 6 x 1 s segments of 640x360 at speed "veryslow".
+// Not rebalanced: the runs must cut the video at the same points to give the same bytes.
 std::string slow_job(const std::string& input, const std::string& output) {
   return "[input]\npath = \"" + input + "\"\n[output]\npath = \"" + output +
          "\"\n[video]\ncodec = \"h264\"\nspeed = \"veryslow\"\n[audio]\ncodec = \"aac\"\n"
-         "[segments]\nduration = 1.0\nmin_duration = 0.5\n[workers]\ncount = 2\n";
+         "[segments]\nduration = 1.0\nmin_duration = 0.5\nrebalance = false\n"
+         "[workers]\ncount = 2\n";
 }
 
 std::string slow_source(const temp_dir& dir, media_facts& facts) {
@@ -111,6 +113,34 @@ TEST_CASE("SIGKILL mid-job, then --resume: only the rest is encoded, same frames
   CHECK(out.video.frames == source.video.frames);
   CHECK(out.video.decode_errors == 0);
   CHECK(frame_checksums(dir, output) == frame_checksums(dir, reference));
+}
+
+TEST_CASE("--resume encodes a segment cut for an idle worker again, whole") {
+  temp_dir dir;
+  media_facts source;
+  std::string input = long_segment_source(dir, source);
+  std::string output = dir.file("out.mp4");
+  // The plan's one segment is cut for the second worker at once; the rest (segment 1) hangs,
+  // so the run is killed with the first part stored and the rest unfinished.
+  std::string stalled =
+      write_job(dir,
+                one_segment_job(input, output, "",
+                                "[retry]\nsegment_timeout = 60\n[faults]\nstall_segments = [1]\n"),
+                "stalled.toml");
+  fs::path work_dir = dir.path() / ".out.mp4.pvenc-work";
+  interrupt_after(stalled, work_dir, 1, SIGKILL);
+  REQUIRE(stored_segments(work_dir) >= 1);
+
+  std::string job = write_job(dir, one_segment_job(input, output), "resume.toml");
+  std::string report = dir.file("report.json");
+  command_result resumed =
+      run_node({"run", job, "--progress", "none", "--resume", "--report", report}, 120);
+  INFO("stderr: ", resumed.err);
+  REQUIRE(resumed.exit_code == 0);
+  CHECK(read_json(report).value("resumed_segments", -1) == 0);  // parts are not reused
+  media_facts out = read_media(output);
+  check_same_frames(source, out);
+  CHECK_FALSE(fs::exists(work_dir));
 }
 
 TEST_CASE("--resume refuses a work directory of a job with other settings") {
