@@ -52,12 +52,12 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
   hooks.inject_failure = drill == fault_drill::fail;
   hooks.cancel = &cancel;
   std::int64_t halfway = std::max<std::int64_t>(1, codecs::owned_frames(source) / 2);
-  hooks.on_progress = [&](std::int64_t frames) {
-    perform_drill(drill, frames, halfway, cancel);
+  hooks.on_progress = [&](std::int64_t given, std::int64_t encoded) {
+    perform_drill(drill, given, halfway, cancel);
     auto now = clock_type::now();
     if (now - last_report < progress_interval) return;
     last_report = now;
-    self->send(observer, progress_atom::value, name, source.segment_id, frames);
+    self->send(observer, progress_atom::value, name, source.segment_id, encoded);
   };
   // Only a plain CRF encode may be cut short: the other modes encode the segment more than once.
   bool cuttable = end && settings.use_crf && settings.target_metric.empty();

@@ -224,6 +224,7 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - st.started).count();
   double limit = deadline_s(st, task.report.spec);
   auto started = std::chrono::steady_clock::now();
+  task.attempt_at = task.progress_at = started;
   auto seconds_since = [started] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
@@ -310,6 +311,7 @@ void dispatch(self_ptr self) {
     if (ready == st.queue.end()) continue;
     int id = *ready;
     st.queue.erase(ready);
+    if (cut_before_start(self, w, id)) continue;
     start_attempt(self, w, id);
   }
   prefetch(self);
@@ -384,6 +386,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
           current = current || (w.name == worker && w.busy && w.segment == segment);
         if (!current) return;
         tasks[segment].frames_done = frames;
+        tasks[segment].progress_at = std::chrono::steady_clock::now();
         send_progress(self);
         offer_split(self);  // an idle worker may be waiting for this segment's speed
       },

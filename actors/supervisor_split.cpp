@@ -1,11 +1,15 @@
-// Cutting a running segment in two when a worker has nothing left to do: without it the last
-// segments of a job keep some workers busy while the others wait (the "idle tail").
+// Cutting segments for idle workers (segments.rebalance): without it the last segments of a job
+// keep some workers busy while the others wait (the "idle tail"). Two ways: the last queued
+// segment is cut before it starts when the other workers are predicted to free up well before
+// it would end; a running segment is cut when a worker is idle and it still has much to do.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <optional>
 
 #include <spdlog/spdlog.h>
 
+#include "actors/cut_policy.hpp"
 #include "actors/error_text.hpp"
 #include "actors/protocol.hpp"
 #include "actors/segment_plan.hpp"
@@ -14,66 +18,92 @@
 namespace pvenc::actors::supervision {
 namespace {
 
-// A cut pays only when the rest is worth a new encoder (its start-up, the pre-roll it decodes
-// and one more keyframe): at least this much work left, and enough frames for both halves.
-constexpr double min_seconds_left = 1.5;
-constexpr std::int64_t min_frames_per_half = 8;
-
 struct split_candidate {
   std::size_t worker = 0;
   double seconds_left = 0;
   std::int64_t at_frame = 0;  // where the rest starts (presentation order)
 };
 
-double seconds_since(const supervisor_state& st, double start_s) {
-  auto now = std::chrono::steady_clock::now();
-  return std::chrono::duration<double>(now - st.started).count() - start_s;
+double seconds_between(std::chrono::steady_clock::time_point from,
+                       std::chrono::steady_clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
 }
 
-// The local attempt with the most time left, judged by its own speed so far, if any is worth
-// cutting; the cut halves what is left.
+// The local attempt with the most time left, judged by its own speed so far (its last report
+// carried forward to now), if any is worth cutting, and where (see running_cut).
 std::optional<split_candidate> best_candidate(const supervisor_state& st) {
+  auto now = std::chrono::steady_clock::now();
   std::optional<split_candidate> best;
   for (std::size_t w = 0; w < st.workers.size(); ++w) {
     const auto& slot = st.workers[w];
     if (!slot.busy || !slot.end || slot.segment < 0) continue;
     const auto& task = st.tasks[slot.segment];
     const auto& spec = task.report.spec;
-    std::int64_t done = task.frames_done;
-    double elapsed = seconds_since(st, task.in_flight.start_s);
-    if (done <= 0 || elapsed <= 0) continue;  // not started: its speed is unknown
-    std::int64_t left = spec.end_frame - spec.start_frame - done;
-    double seconds_left = left * elapsed / done;
-    if (left < 2 * min_frames_per_half || seconds_left < min_seconds_left) continue;
-    if (best && best->seconds_left >= seconds_left) continue;
-    best = split_candidate{w, seconds_left, spec.start_frame + done + left / 2};
+    double reported_s = seconds_between(task.attempt_at, task.progress_at);
+    if (task.frames_done <= 0 || reported_s <= 0) continue;  // nothing encoded: speed unknown
+    double fps = task.frames_done / reported_s;
+    std::int64_t total = spec.end_frame - spec.start_frame;
+    auto encoded = std::min<std::int64_t>(
+        total, task.frames_done + std::llround(fps * seconds_between(task.progress_at, now)));
+    auto at = running_cut(total, encoded, slot.end->taken(), fps);
+    double seconds_left = (total - encoded) / fps;
+    if (!at || (best && best->seconds_left >= seconds_left)) continue;
+    best = split_candidate{w, seconds_left, spec.start_frame + *at};
   }
   return best;
 }
 
+// Records a cut: `parent` now ends where `rest` begins, the muxer learns that the rest follows
+// it, and the rest is queued first.
+void record_cut(self_ptr self, int parent, const segment_spec& rest) {
+  auto& st = self->state;
+  auto& task = st.tasks[parent];
+  end_before(task.report.spec, rest);
+  task.source = caf::message{};  // the next attempt reads the shorter segment
+  self->send(st.options.muxer, split_atom::value, parent, rest.id);
+  task_state added;
+  added.report.spec = rest;
+  added.report.split_from = parent;
+  st.tasks.push_back(std::move(added));
+  st.queue.push_front(rest.id);
+}
+
 // The segmenter made `rest`: cuts the attempt short if it is still running and has not passed
 // the point yet, then queues the rest. Returns whether it did.
-bool apply_split(self_ptr self, std::size_t w, std::uint64_t token, segment_spec& rest) {
+bool cut_running(self_ptr self, std::size_t w, std::uint64_t token, const segment_spec& rest) {
   auto& st = self->state;
   auto& slot = st.workers[w];
   if (st.finished || slot.token != token) return false;  // that attempt is over
   int id = slot.segment;
-  auto& parent = st.tasks[id];
-  if (!slot.end->cut(id, parent.in_flight.attempt, rest.start_pts)) {
+  if (!slot.end->cut(id, st.tasks[id].in_flight.attempt, rest.start_pts)) {
     spdlog::debug("[seg {:04d}] passed frame {} before it could be cut", id, rest.start_frame);
     return false;
   }
   spdlog::info("[seg {:04d}] cut at frame {} for an idle worker: segment {} takes frames {}-{}", id,
                rest.start_frame, rest.id, rest.start_frame, rest.end_frame - 1);
-  end_before(parent.report.spec, rest);
-  parent.source = caf::message{};  // a retry reads the shorter segment again
-  self->send(st.options.muxer, split_atom::value, id, rest.id);
-  task_state task;
-  task.report.spec = rest;
-  task.report.split_from = id;
-  st.tasks.push_back(std::move(task));
-  st.queue.push_front(rest.id);
+  record_cut(self, id, rest);
   return true;
+}
+
+// In how many seconds the first worker other than `w` that could take segment `id` is free,
+// predicted from the attempts' running times and the speed measured so far (`fps`, frames per
+// second of one worker); none when there is no such worker.
+std::optional<double> first_free_s(const supervisor_state& st, std::size_t w, int id, double fps) {
+  auto now = std::chrono::steady_clock::now();
+  std::optional<double> first;
+  for (std::size_t k = 0; k < st.workers.size(); ++k) {
+    const auto& slot = st.workers[k];
+    if (k == w || !fits(st, slot, id)) continue;
+    double left = 0;
+    if (slot.busy) {
+      const auto& task = st.tasks[slot.segment];
+      const auto& spec = task.report.spec;
+      double need = (spec.end_frame - spec.start_frame) / fps;
+      left = std::max(0.0, need - seconds_between(task.attempt_at, now));
+    }
+    first = first ? std::min(*first, left) : left;
+  }
+  return first;
 }
 
 }  // namespace
@@ -97,7 +127,7 @@ void offer_split(self_ptr self) {
       .then(
           [=](segment_spec& rest) {
             self->state.splitting = false;
-            if (apply_split(self, w, token, rest)) dispatch(self);  // else: the next tick tries
+            if (cut_running(self, w, token, rest)) dispatch(self);  // else: the next tick tries
           },
           [=](caf::error& err) {
             self->state.splitting = false;
@@ -105,6 +135,44 @@ void offer_split(self_ptr self) {
             spdlog::warn("cutting a segment for an idle worker failed ({}): no more cuts",
                          describe(err));
           });
+}
+
+bool cut_before_start(self_ptr self, std::size_t w, int id) {
+  auto& st = self->state;
+  if (!st.options.rebalance || st.splitting || !st.queue.empty()) return false;
+  if (st.measured_frames <= 0 || st.measured_s <= 0) return false;  // no speed known yet
+  double fps = st.measured_frames / st.measured_s;
+  auto other_free = first_free_s(st, w, id, fps);
+  if (!other_free) return false;
+  const auto& spec = st.tasks[id].report.spec;
+  auto head = actors::cut_before_start(spec.end_frame - spec.start_frame, fps, *other_free);
+  if (!head) return false;
+  st.splitting = true;
+  int rest_id = static_cast<int>(st.tasks.size());
+  self->request(st.options.segmenter, caf::infinite, split_atom::value, spec,
+                spec.start_frame + *head, rest_id)
+      .then(
+          [=](segment_spec& rest) {
+            auto& st = self->state;
+            st.splitting = false;
+            if (st.finished) return;
+            spdlog::info(
+                "[seg {:04d}] cut at frame {} before it starts, the other workers free "
+                "up in {:.1f} s: segment {} takes frames {}-{}",
+                id, rest.start_frame, *other_free, rest.id, rest.start_frame, rest.end_frame - 1);
+            record_cut(self, id, rest);
+            st.queue.push_front(id);  // the head first
+            dispatch(self);
+          },
+          [=](caf::error& err) {
+            auto& st = self->state;
+            st.splitting = false;
+            st.options.rebalance = false;
+            spdlog::warn("cutting segment {} failed ({}): no more cuts", id, describe(err));
+            st.queue.push_front(id);
+            dispatch(self);
+          });
+  return true;
 }
 
 }  // namespace pvenc::actors::supervision

@@ -41,8 +41,10 @@ struct task_state {
   caf::message source;  // loaded segment_source, kept until the segment succeeds
   bool loading = false;
   bool done = false;
-  std::int64_t frames_done = 0;  // progress of the attempt in flight
-  attempt_record in_flight;      // the attempt running now (settings and worker)
+  std::int64_t frames_done = 0;                       // progress of the attempt in flight
+  std::chrono::steady_clock::time_point attempt_at;   // when the attempt in flight started
+  std::chrono::steady_clock::time_point progress_at;  // when frames_done was reported
+  attempt_record in_flight;  // the attempt running now (settings and worker)
   segment_report report;
 };
 
@@ -79,10 +81,15 @@ void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome);
 segment_outcome made_up_failure(const worker_slot& slot, int segment, int attempt,
                                 std::string error, double seconds, bool lost = false);
 
-// supervisor_split.cpp
-// When a worker is idle and nothing waits, cuts the running segment with the most work left
-// in two (options.rebalance); the idle worker gets the rest as a new segment.
+// supervisor_split.cpp (both only with options.rebalance; one cut at a time)
+// When a worker is idle and nothing waits, cuts the running local segment with the most work
+// left in two; the idle worker gets the rest as a new segment.
 void offer_split(self_ptr self);
+// Worker `w` is about to get segment `id`, taken off the queue, which is now empty. When the
+// other workers are predicted to free up well before `id` would end, cuts it first (the head
+// then waits at the front of the queue, its rest behind it) and returns true: the caller then
+// starts nothing. Otherwise returns false.
+bool cut_before_start(self_ptr self, std::size_t w, int id);
 
 // supervisor_workers.cpp
 std::size_t live_workers(const supervisor_state& st);

@@ -163,7 +163,8 @@ struct segment_pipeline {
     if (checker) checker->expect(*input);
     enc->encode(input.get(), [&](AVPacket& p) { collect(p); });
     ++out.frames;
-    if (hooks.on_progress) hooks.on_progress(out.frames);
+    if (hooks.on_progress)
+      hooks.on_progress(out.frames, static_cast<std::int64_t>(out.packets.size()));
   }
 
   void collect(AVPacket& pkt) {
@@ -221,7 +222,7 @@ encoded_video encode_segment(const segment_source& source, const video_encode_se
   pipe.finish();
   pipe.out.corrupt_packets = pipe.dec.corrupt_packets();
   pipe.out.params = pipe.enc->output_params();
-  if (hooks.on_progress) hooks.on_progress(pipe.out.frames);
+  if (hooks.on_progress) hooks.on_progress(pipe.out.frames, pipe.out.frames);
   return std::move(pipe.out);
 }
 

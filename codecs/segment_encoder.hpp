@@ -53,9 +53,11 @@ struct encoded_video {
 };
 
 struct segment_hooks {
-  std::function<void(std::int64_t frames_done)> on_progress;  // after every frame; may throw
-  const std::atomic<bool>* cancel = nullptr;                  // set: stop with an error
-  bool inject_failure = false;  // fault drill: the encode step fails halfway
+  // After every frame given to the encoder: frames given so far, and frames it has returned
+  // encoded (fewer while its lookahead fills). May throw.
+  std::function<void(std::int64_t given, std::int64_t encoded)> on_progress;
+  const std::atomic<bool>* cancel = nullptr;  // set: stop with an error
+  bool inject_failure = false;                // fault drill: the encode step fails halfway
   // Set: an end the owner may move earlier while the segment is encoded (see segment_end);
   // frames at or after it are neither decoded further nor encoded.
   segment_end* end = nullptr;

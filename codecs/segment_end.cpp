@@ -9,12 +9,14 @@ void segment_end::arm(int segment, int attempt, std::int64_t end_pts) {
   attempt_ = attempt;
   end_ = end_pts;
   taken_ = std::numeric_limits<std::int64_t>::min();
+  taken_count_ = 0;
 }
 
 void segment_end::disarm() {
   std::lock_guard<std::mutex> lock(mutex_);
   armed_ = false;
   end_ = none;
+  taken_count_ = 0;
 }
 
 bool segment_end::cut(int segment, int attempt, std::int64_t pts) {
@@ -29,7 +31,13 @@ bool segment_end::take(std::int64_t pts) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (pts >= end_) return false;
   if (pts > taken_) taken_ = pts;
+  if (armed_) ++taken_count_;
   return true;
+}
+
+std::int64_t segment_end::taken() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return taken_count_;
 }
 
 std::int64_t segment_end::close() {

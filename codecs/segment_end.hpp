@@ -25,18 +25,22 @@ class segment_end {
   // (always, when nothing is armed); if so it counts as taken.
   bool take(std::int64_t pts);
 
+  // Frames the armed encode has taken so far (0 when nothing is armed).
+  std::int64_t taken() const;
+
   // The encode loop has taken its last frame: no cut succeeds any more. Returns the end (the
   // largest value when nothing is armed).
   std::int64_t close();
 
  private:
   static constexpr std::int64_t none = std::numeric_limits<std::int64_t>::max();
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   bool armed_ = false;
   int segment_ = -1;
   int attempt_ = 0;
   std::int64_t end_ = none;
   std::int64_t taken_ = std::numeric_limits<std::int64_t>::min();  // the last frame taken
+  std::int64_t taken_count_ = 0;
 };
 
 }  // namespace pvenc::codecs

@@ -52,7 +52,8 @@ TEST_CASE("encode_segment encodes every frame of a whole clip") {
 
   std::int64_t progress_calls = 0, last_progress = 0;
   codecs::segment_hooks hooks;
-  hooks.on_progress = [&](std::int64_t frames) {
+  hooks.on_progress = [&](std::int64_t frames, std::int64_t encoded) {
+    CHECK(encoded <= frames);
     ++progress_calls;
     CHECK(frames >= last_progress);
     last_progress = frames;
@@ -217,7 +218,7 @@ TEST_CASE("encode_segment fails on injected failure and on cancellation") {
     std::atomic<bool> cancel{false};
     codecs::segment_hooks hooks;
     hooks.cancel = &cancel;
-    hooks.on_progress = [&](std::int64_t frames) {
+    hooks.on_progress = [&](std::int64_t frames, std::int64_t) {
       if (frames >= 8) cancel = true;
     };
     CHECK_THROWS_AS(codecs::encode_segment(src, test::fast_settings(), hooks), codecs::av_error);

@@ -30,7 +30,7 @@ codecs::encoded_video encode_with_cut(const codecs::segment_source& src,
   codecs::segment_hooks hooks;
   hooks.end = &end;
   cut = false;
-  hooks.on_progress = [&](std::int64_t frames) {
+  hooks.on_progress = [&](std::int64_t frames, std::int64_t) {
     if (frames == after) cut = end.cut(src.segment_id, 1, cut_pts);
   };
   return codecs::encode_segment(src, settings, hooks);
@@ -46,6 +46,7 @@ TEST_CASE("segment_end cuts only the armed encode, before its end and after what
   end.arm(3, 2, 1000);
   CHECK(end.take(100));
   CHECK(end.take(200));
+  CHECK(end.taken() == 2);
   CHECK_FALSE(end.cut(4, 2, 600));   // another segment
   CHECK_FALSE(end.cut(3, 1, 600));   // another attempt
   CHECK_FALSE(end.cut(3, 2, 200));   // already taken

@@ -122,14 +122,14 @@ TEST_CASE("without [segments] keys a short video is cut into 4 segments per work
   }
 }
 
-TEST_CASE("without [segments] keys the last wave of segments is shorter, and handed out last") {
+TEST_CASE("without segment lengths the last wave of segments is shorter, and handed out last") {
   temp_dir dir;
   media_facts source;
   std::string input = segmentable_source(dir, 80.0, source);  // keyframes every 0.5 s
   std::string output = dir.file("out.mp4");
   std::string job = "[input]\npath = '" + input + "'\n[output]\npath = '" + output +
                     "'\n[video]\ncodec = 'h264'\nspeed = 'ultrafast'\n[audio]\ncodec = 'none'\n"
-                    "[workers]\ncount = 2\n";
+                    "[segments]\nrebalance = false\n[workers]\ncount = 2\n";  // the plan only
   encode_run run = run_job(dir, job, output);
   require_success(run);
   CHECK(run.output.video.frames == source.video.frames);

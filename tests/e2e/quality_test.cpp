@@ -93,11 +93,14 @@ TEST_CASE("scene cuts become segment boundaries or forced keyframes; not larger 
   media_facts source;
   std::string input = joined_source(dir, source);
   // min_duration 2.5: the cuts at 2 s and 6 s are too close to a segment's start or to the
-  // end, so they become keyframes inside segments; the cut at 4 s is a boundary.
+  // end, so they become keyframes inside segments; the cut at 4 s is a boundary. Not
+  // rebalanced: the segments are the plan's.
   std::string scenes = dir.file("scenes.mp4");
-  encode_run run = run_job(
-      dir, job(input, scenes, "crf = 23", "duration = 3\nmin_duration = 2.5\nscene_detect = true"),
-      scenes);
+  encode_run run =
+      run_job(dir,
+              job(input, scenes, "crf = 23",
+                  "duration = 3\nmin_duration = 2.5\nscene_detect = true\nrebalance = false"),
+              scenes);
   require_success(run);
   check_same_frames(source, run.output);
   const auto& segs = run.report["segments"];
@@ -117,7 +120,7 @@ TEST_CASE("scene cuts become segment boundaries or forced keyframes; not larger 
   encode_run fixed_run = run_job(dir,
                                  job(input, fixed, "crf = 23",
                                      "duration = 3\nmin_duration = 2.5\n"
-                                     "scene_detect = false"),
+                                     "scene_detect = false\nrebalance = false"),
                                  fixed);
   require_success(fixed_run);
   CHECK(fixed_run.report.find("scene_cuts_s") == fixed_run.report.end());

@@ -1,0 +1,30 @@
+#include <doctest/doctest.h>
+
+#include "actors/cut_policy.hpp"
+
+using pvenc::actors::cut_before_start;
+using pvenc::actors::running_cut;
+
+TEST_CASE("running_cut makes both parts end together, past what the encoder has taken") {
+  // 150 frames left at 10 fps: the rest starts 3 frames (0.3 s) after the middle.
+  CHECK(running_cut(200, 50, 60, 10) == std::optional<std::int64_t>(127));
+  // The encoder's lookahead has taken up to frame 150: the cut moves past it.
+  CHECK(running_cut(200, 50, 150, 10) == std::optional<std::int64_t>(152));
+  CHECK_FALSE(running_cut(200, 190, 195, 10));  // 3 frames would be left
+  CHECK_FALSE(running_cut(100, 80, 85, 40));    // 4 frames would be left
+  CHECK(running_cut(100, 10, 20, 100) == std::optional<std::int64_t>(70));  // saves 0.3 s
+  CHECK_FALSE(running_cut(100, 10, 20, 200));                               // saves 0.075 s
+  CHECK_FALSE(running_cut(100, 10, 20, 0));                                 // speed unknown
+}
+
+TEST_CASE("cut_before_start makes the head and the other worker's rest end together") {
+  // 4 s of work; the other worker is free in 0.5 s: head 2.4 s, rest 1.6 s (+ 0.3 s to start).
+  CHECK(cut_before_start(40, 10, 0.5) == std::optional<std::int64_t>(24));
+  // An idle other worker: 2.15 s each (21.5 frames, rounded up).
+  CHECK(cut_before_start(40, 10, 0) == std::optional<std::int64_t>(22));
+  // Free only 3.5 s from now: the rest would save 0.1 s.
+  CHECK_FALSE(cut_before_start(40, 10, 3.5));
+  // The rest would be 5 frames (too few), though it would save 0.47 s.
+  CHECK_FALSE(cut_before_start(26, 10.9, 1.14));
+  CHECK_FALSE(cut_before_start(40, 0, 0));
+}
