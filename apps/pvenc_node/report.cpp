@@ -202,6 +202,7 @@ json make_report(const config::job& job, const actors::job_outcome& outcome,
         {"threads", outcome.settings.threads},
         {"scene_detect", job.segments.scene_detect},
         {"scene_detect_auto", job.segments.scene_detect_auto},
+        {"rebalance", job.segments.rebalance},
         {"metrics", {{"psnr", job.metrics.psnr}, {"ssim", job.metrics.ssim}}},
         {"target", job.video.target_metric.empty() ? json()
                                                    : json{{"metric", job.video.target_metric},

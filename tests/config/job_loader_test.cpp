@@ -29,6 +29,7 @@ TEST_CASE("a minimal job gets every default") {
   CHECK(j.audio.bitrate == 128000);
   CHECK(j.segments.duration == 10.0);
   CHECK(j.segments.min_duration == 2.0);
+  CHECK(j.segments.rebalance);
   CHECK(j.workers.count == -1);  // one per CPU core
   CHECK(j.workers.threads == 1);
   CHECK(j.retry.max_attempts == 3);
@@ -56,6 +57,7 @@ bitrate = "96k"
 [segments]
 duration = 6.5
 min_duration = 1
+rebalance = false
 [workers]
 count = 4
 threads = 2
@@ -82,6 +84,7 @@ stall_segments = [4, 0]
   CHECK(j.audio.bitrate == 96000);
   CHECK(j.segments.duration == 6.5);
   CHECK(j.segments.min_duration == 1.0);
+  CHECK_FALSE(j.segments.rebalance);
   CHECK(j.workers.count == 4);
   CHECK(j.workers.threads == 2);
   CHECK(j.retry.max_attempts == 5);

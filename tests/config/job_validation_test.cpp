@@ -34,6 +34,8 @@ TEST_CASE("wrong types name the key, the expected and the actual type") {
   CHECK(has(error_of(f.text("[video]\ncrf = 23.5")),
             "job.toml:2: video.crf: expected an integer, got a floating-point number"));
   CHECK(has(error_of(f.text("[video]\ngpu = 1")), "job.toml:2: video.gpu: expected a boolean"));
+  CHECK(has(error_of(f.text("[segments]\nrebalance = \"no\"")),
+            "job.toml:2: segments.rebalance: expected a boolean"));
   CHECK(has(error_of(f.text("[video]\ncodec = 264")), "video.codec: expected a string"));
   CHECK(has(error_of(f.text("[segments]\nduration = \"10\"")),
             "job.toml:2: segments.duration: expected a number, got a string"));

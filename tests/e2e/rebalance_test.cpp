@@ -31,6 +31,7 @@ TEST_CASE("rebalance: an idle worker takes the rest of a running segment, no fra
   CHECK(next_start == 240);
   CHECK(frames == 240);
   CHECK(rest_of_first);
+  CHECK(run.report["settings"]["rebalance"] == true);
   CHECK(run.result.err.find("cut off for idle workers") != std::string::npos);
 
   // The same job without rebalancing: one segment, encoded by one worker.
@@ -40,4 +41,5 @@ TEST_CASE("rebalance: an idle worker takes the rest of a running segment, no fra
   require_success(plain);
   check_same_frames(source, plain.output);
   CHECK(plain.report["segments"].size() == 1);
+  CHECK(plain.report["settings"]["rebalance"] == false);
 }
