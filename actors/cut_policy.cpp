@@ -21,14 +21,14 @@ std::optional<std::int64_t> running_cut(std::int64_t total, std::int64_t encoded
   return cut;
 }
 
-std::optional<std::int64_t> cut_before_start(std::int64_t total, double fps, double other_free_s) {
-  if (fps <= 0 || other_free_s < 0) return std::nullopt;
-  double work_s = total / fps;
-  double head_s = (work_s + other_free_s + rest_overhead_s) / 2;
-  if (work_s - head_s < min_rest_s) return std::nullopt;
-  auto head = static_cast<std::int64_t>(std::llround(head_s * fps));
-  if (head < min_frames_per_part || total - head < min_frames_per_part) return std::nullopt;
-  return head;
+std::optional<std::int64_t> cut_before_start(std::int64_t total, double head_fps, double rest_fps,
+                                             double other_free_s) {
+  if (head_fps <= 0 || rest_fps <= 0 || other_free_s < 0) return std::nullopt;
+  double head = (other_free_s + rest_overhead_s + total / rest_fps) / (1 / head_fps + 1 / rest_fps);
+  auto frames = static_cast<std::int64_t>(std::llround(head));
+  if (frames < min_frames_per_part || total - frames < min_frames_per_part) return std::nullopt;
+  if ((total - frames) / head_fps < min_rest_s) return std::nullopt;  // what the head is spared
+  return frames;
 }
 
 }  // namespace pvenc::actors

@@ -22,10 +22,12 @@ constexpr std::int64_t min_frames_per_part = 6;
 std::optional<std::int64_t> running_cut(std::int64_t total, std::int64_t encoded,
                                         std::int64_t taken, double fps);
 
-// A segment of `total` frames about to start on one worker, while the first other worker that
-// could take part of it is free in `other_free_s` seconds: the cut that makes both end
-// together (head = other_free_s + rest_overhead_s + rest), under the same conditions. Returns where
-// the rest starts, or nothing.
-std::optional<std::int64_t> cut_before_start(std::int64_t total, double fps, double other_free_s);
+// A segment of `total` frames about to start on a worker encoding `head_fps` frames per second,
+// while the first other worker that could take part of it (at `rest_fps`) is free in
+// `other_free_s` seconds: the cut that makes both end together (head time = other_free_s +
+// rest_overhead_s + rest time), under the same conditions. Returns where the rest starts, or
+// nothing.
+std::optional<std::int64_t> cut_before_start(std::int64_t total, double head_fps, double rest_fps,
+                                             double other_free_s);
 
 }  // namespace pvenc::actors

@@ -85,23 +85,33 @@ bool cut_running(self_ptr self, std::size_t w, std::uint64_t token, const segmen
   return true;
 }
 
-// In how many seconds the first worker other than `w` that could take segment `id` is free,
-// predicted from the attempts' running times and the speed measured so far (`fps`, frames per
-// second of one worker); none when there is no such worker.
-std::optional<double> first_free_s(const supervisor_state& st, std::size_t w, int id, double fps) {
+// A worker's speed: frames per second over its finished attempts, or the job's so far.
+double speed_of(const supervisor_state& st, const worker_slot& slot) {
+  if (slot.stats.frames > 0 && slot.stats.busy_s > 0) return slot.stats.frames / slot.stats.busy_s;
+  return st.measured_frames / st.measured_s;
+}
+
+struct free_worker {
+  double in_s = 0;  // free in this many seconds (predicted)
+  double fps = 0;   // its speed
+};
+
+// The first worker other than `w` that could take segment `id` to be free, predicted from its
+// speed and how long its attempt has run; none when there is no such worker.
+std::optional<free_worker> first_free(const supervisor_state& st, std::size_t w, int id) {
   auto now = std::chrono::steady_clock::now();
-  std::optional<double> first;
+  std::optional<free_worker> first;
   for (std::size_t k = 0; k < st.workers.size(); ++k) {
     const auto& slot = st.workers[k];
     if (k == w || !fits(st, slot, id)) continue;
-    double left = 0;
+    free_worker f{0, speed_of(st, slot)};
     if (slot.busy) {
       const auto& task = st.tasks[slot.segment];
       const auto& spec = task.report.spec;
-      double need = (spec.end_frame - spec.start_frame) / fps;
-      left = std::max(0.0, need - seconds_between(task.attempt_at, now));
+      double need = (spec.end_frame - spec.start_frame) / f.fps;
+      f.in_s = std::max(0.0, need - seconds_between(task.attempt_at, now));
     }
-    first = first ? std::min(*first, left) : left;
+    if (!first || f.in_s < first->in_s) first = f;
   }
   return first;
 }
@@ -141,11 +151,11 @@ bool cut_before_start(self_ptr self, std::size_t w, int id) {
   auto& st = self->state;
   if (!st.options.rebalance || st.splitting || !st.queue.empty()) return false;
   if (st.measured_frames <= 0 || st.measured_s <= 0) return false;  // no speed known yet
-  double fps = st.measured_frames / st.measured_s;
-  auto other_free = first_free_s(st, w, id, fps);
-  if (!other_free) return false;
+  auto other = first_free(st, w, id);
+  if (!other) return false;
   const auto& spec = st.tasks[id].report.spec;
-  auto head = actors::cut_before_start(spec.end_frame - spec.start_frame, fps, *other_free);
+  auto head = actors::cut_before_start(spec.end_frame - spec.start_frame,
+                                       speed_of(st, st.workers[w]), other->fps, other->in_s);
   if (!head) return false;
   st.splitting = true;
   int rest_id = static_cast<int>(st.tasks.size());
@@ -159,7 +169,7 @@ bool cut_before_start(self_ptr self, std::size_t w, int id) {
             spdlog::info(
                 "[seg {:04d}] cut at frame {} before it starts, the other workers free "
                 "up in {:.1f} s: segment {} takes frames {}-{}",
-                id, rest.start_frame, *other_free, rest.id, rest.start_frame, rest.end_frame - 1);
+                id, rest.start_frame, other->in_s, rest.id, rest.start_frame, rest.end_frame - 1);
             record_cut(self, id, rest);
             st.queue.push_front(id);  // the head first
             dispatch(self);

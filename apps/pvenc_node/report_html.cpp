@@ -202,6 +202,8 @@ std::string segments_table(const json& r) {
                           ? "failed"
                           : "failed: " + text_of(log.back(), "error"));
     if (html::flag_of(s, "resumed")) notes.push_back("resumed");
+    if (html::field(s, "split_from"))
+      notes.push_back("rest of segment " + text_of(s, "split_from") + ", cut for an idle worker");
     const json& target = object_of(s, "target");
     if (html::field(target, "met") && !html::flag_of(target, "met"))
       notes.push_back("missed the " + text_of(target, "metric") + " target");

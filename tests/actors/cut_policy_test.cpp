@@ -19,12 +19,15 @@ TEST_CASE("running_cut makes both parts end together, past what the encoder has 
 
 TEST_CASE("cut_before_start makes the head and the other worker's rest end together") {
   // 4 s of work; the other worker is free in 0.5 s: head 2.4 s, rest 1.6 s (+ 0.3 s to start).
-  CHECK(cut_before_start(40, 10, 0.5) == std::optional<std::int64_t>(24));
-  // An idle other worker: 2.15 s each (21.5 frames, rounded up).
-  CHECK(cut_before_start(40, 10, 0) == std::optional<std::int64_t>(22));
+  CHECK(cut_before_start(40, 10, 10, 0.5) == std::optional<std::int64_t>(24));
+  // The other worker is free in 0.1 s: 2.2 s each (the rest after 0.1 s + 0.3 s).
+  CHECK(cut_before_start(40, 10, 10, 0.1) == std::optional<std::int64_t>(22));
   // Free only 3.5 s from now: the rest would save 0.1 s.
-  CHECK_FALSE(cut_before_start(40, 10, 3.5));
+  CHECK_FALSE(cut_before_start(40, 10, 10, 3.5));
   // The rest would be 5 frames (too few), though it would save 0.47 s.
-  CHECK_FALSE(cut_before_start(26, 10.9, 1.14));
-  CHECK_FALSE(cut_before_start(40, 0, 0));
+  CHECK_FALSE(cut_before_start(26, 10.9, 10.9, 1.14));
+  CHECK_FALSE(cut_before_start(40, 0, 10, 0));
+  // A slow worker (10 fps) gets the head, a fast one (30 fps, free in 1 s) the rest: 25 frames
+  // take 2.5 s; 1 s + 0.3 s + 35 frames at 30 fps take 2.47 s.
+  CHECK(cut_before_start(60, 10, 30, 1) == std::optional<std::int64_t>(25));
 }

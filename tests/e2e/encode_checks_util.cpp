@@ -65,13 +65,15 @@ std::vector<std::string> test_tone(double seconds, int sample_rate) {
 }
 
 encode_run run_job(const temp_dir& dir, const std::string& toml, const std::string& output,
-                   int timeout_s) {
+                   int timeout_s, const std::vector<std::string>& extra_args) {
   encode_run run;
   std::string job = write_job(dir, toml);
   std::string report = dir.file("report.json");
   std::error_code ec;
   fs::remove(report, ec);
-  run.result = run_node({"run", job, "--report", report, "--progress", "none"}, timeout_s);
+  std::vector<std::string> args = {"run", job, "--report", report, "--progress", "none"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  run.result = run_node(args, timeout_s);
   if (fs::exists(report)) {
     try {
       run.report = read_json(report);

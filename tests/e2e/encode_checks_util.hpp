@@ -37,10 +37,10 @@ struct encode_run {
   media_facts output;     // the output file read back (error set when there is none)
 };
 
-// Writes `toml` as job.toml in `dir` and runs it with --report and --progress none.
-// The output path is the one inside `toml`; pass it as `output`.
+// Writes `toml` as job.toml in `dir` and runs it with --report and --progress none (and
+// `extra_args`). The output path is the one inside `toml`; pass it as `output`.
 encode_run run_job(const temp_dir& dir, const std::string& toml, const std::string& output,
-                   int timeout_s = 120);
+                   int timeout_s = 120, const std::vector<std::string>& extra_args = {});
 
 // REQUIREs exit code 0 (showing stderr otherwise) and an output that libav can read.
 void require_success(const encode_run& run);

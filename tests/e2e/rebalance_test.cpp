@@ -15,7 +15,9 @@ TEST_CASE("rebalance: an idle worker takes the rest of a running segment, no fra
   REQUIRE(source.video.frames == 240);
   std::string output = dir.file("out.mp4");
 
-  encode_run run = run_job(dir, one_segment_job(input, output), output);
+  std::string html = dir.file("report.html");
+  encode_run run =
+      run_job(dir, one_segment_job(input, output), output, 120, {"--report-html", html});
   require_success(run);
   check_same_frames(source, run.output);
   check_report(run, 2);
@@ -32,6 +34,7 @@ TEST_CASE("rebalance: an idle worker takes the rest of a running segment, no fra
   CHECK(frames == 240);
   CHECK(rest_of_first);
   CHECK(run.report["settings"]["rebalance"] == true);
+  CHECK(read_text(html).find("rest of segment 0, cut for an idle worker") != std::string::npos);
   CHECK(run.result.err.find("cut off for idle workers") != std::string::npos);
 
   // The same job without rebalancing: one segment, encoded by one worker.
