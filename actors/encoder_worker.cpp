@@ -59,8 +59,10 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
     last_report = now;
     self->send(observer, progress_atom::value, name, source.segment_id, encoded);
   };
-  // Only a plain CRF encode may be cut short: the other modes encode the segment more than once.
-  bool cuttable = end && settings.use_crf && settings.target_metric.empty();
+  // Only a plain CRF encode may be cut short: the other modes encode the segment more than once,
+  // and with a converted frame rate progress counts output frames, not the segment's.
+  bool cuttable =
+      end && settings.use_crf && settings.target_metric.empty() && settings.frame_rate_num == 0;
   disarm_on_exit armed{cuttable ? end : nullptr};
   if (cuttable) {
     end->arm(source.segment_id, attempt, source.end_pts);

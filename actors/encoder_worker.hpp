@@ -17,7 +17,8 @@
 namespace pvenc::actors {
 
 // `name` identifies the worker in reports ("local/0"). `end` (optional): armed for each plain CRF
-// encode, so that its owner can cut the segment short while it runs (see segment_end).
+// encode at the source's frame rate, so that its owner can cut the segment short while it runs
+// (see segment_end).
 caf::actor spawn_encoder_worker(caf::actor_system& system, std::string name,
                                 const caf::actor& observer,
                                 std::shared_ptr<std::atomic<bool>> cancel,

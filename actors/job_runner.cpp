@@ -297,6 +297,10 @@ class job_driver {
         return fail(exit_bad_input, dir +
                                         " holds finished segments of an earlier run: add "
                                         "--resume to use them, or delete it to start over");
+      if (store_->has_manifest() && store_->from_older_version())
+        return fail(exit_bad_input, "--resume: " + dir +
+                                        " was written by an older pvenc-node, whose finished "
+                                        "segments this one cannot read; delete it to start over");
       if (store_->has_manifest() && !store_->matches())
         return fail(exit_bad_input, "--resume: " + dir +
                                         " was made by a different job or "

@@ -63,6 +63,12 @@ struct scene_info {
   double fps = 0;             // the detector's speed
 };
 
+// A segment cut in two (segments.rebalance): the head ends where the rest begins.
+struct segment_split {
+  segment_spec head;
+  segment_spec rest;
+};
+
 struct segment_plan {
   std::vector<segment_spec> segments;  // in file order (ids 0..n-1)
   std::vector<int> queue_order;        // ids in the order to hand them out

@@ -13,6 +13,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<codecs::encoded_video>("pvenc_encoded_video");
   cfg.add_message_type<segment_spec>("pvenc_segment_spec");
   cfg.add_message_type<segment_plan>("pvenc_segment_plan");
+  cfg.add_message_type<segment_split>("pvenc_segment_split");
   cfg.add_message_type<segment_rules>("pvenc_segment_rules");
   cfg.add_message_type<scene_info>("pvenc_scene_info");
   cfg.add_message_type<analysis_result>("pvenc_analysis_result");

@@ -7,8 +7,8 @@
 //   analyzer         (analyze_atom, std::string path, bool scene_detect) -> analysis_result
 //   segmenter        (plan_atom, media_info, scene_info, segment_rules) -> segment_plan
 //                    (read_atom, segment_spec)                          -> segment_source
-//                    (split_atom, segment_spec, int64 at_frame, int id) -> segment_spec (the
-//                    rest of a segment from that frame on, as segment `id`)
+//                    (split_atom, segment_spec, int64 at_frame, int id) -> segment_split (the
+//                    segment cut at that frame; the rest becomes segment `id`)
 //   encoder_worker   (encode_atom, caf::message{segment_source},
 //                     video_encode_settings, int attempt, int drill)    -> segment_outcome
 //                    (drill: fault_drill; crash: the worker exits without answering)
@@ -176,6 +176,11 @@ typename Inspector::result_type inspect(Inspector& f, segment_spec& x) {
            x.preroll_packets, x.start_frame, x.end_frame, x.start_pts, x.end_pts, x.source_bytes,
            x.start_s, x.duration_s, x.keyframe_pts, x.motion, x.detail, x.complexity,
            x.bitrate_factor);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, segment_split& x) {
+  return f(caf::meta::type_name("segment_split"), x.head, x.rest);
 }
 
 template <class Inspector>

@@ -127,8 +127,11 @@ void record_attempt(self_ptr self, const segment_outcome& outcome) {
 void on_success(self_ptr self, worker_slot& slot, segment_outcome& outcome) {
   auto& st = self->state;
   auto& task = st.tasks[outcome.segment_id];
+  const auto& spec = task.report.spec;
   slot.stats.frames += outcome.video.frames;
-  st.measured_frames += outcome.video.frames;
+  slot.source_frames += spec.end_frame - spec.start_frame;
+  slot.source_s += outcome.encode_s;
+  st.measured_frames += spec.end_frame - spec.start_frame;
   st.measured_s += outcome.encode_s;
   task.done = true;
   task.frames_done = outcome.video.frames;
@@ -311,11 +314,11 @@ void dispatch(self_ptr self) {
     if (ready == st.queue.end()) continue;
     int id = *ready;
     st.queue.erase(ready);
-    if (cut_before_start(self, w, id)) continue;
+    if (offer_cut_before_start(self, w, id)) continue;
     start_attempt(self, w, id);
   }
   prefetch(self);
-  offer_split(self);
+  offer_running_cut(self);
   send_progress(self);
 }
 
@@ -371,7 +374,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
       [=](pv_tick_atom) {
         check_interrupts(self);
         watch_for_stuck_queue(self);
-        offer_split(self);
+        offer_running_cut(self);
         if (!self->state.finished)
           self->delayed_send(self, std::chrono::milliseconds(200), pv_tick_atom::value);
       },
@@ -388,7 +391,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
         tasks[segment].frames_done = frames;
         tasks[segment].progress_at = std::chrono::steady_clock::now();
         send_progress(self);
-        offer_split(self);  // an idle worker may be waiting for this segment's speed
+        offer_running_cut(self);  // an idle worker may be waiting for this segment's speed
       },
   };
 }

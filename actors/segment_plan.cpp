@@ -209,37 +209,39 @@ segment_plan plan_segments(const codecs::media_info& info, const plan_options& o
   return plan;
 }
 
-segment_spec split_segment(const codecs::media_info& info, const segment_spec& parent,
-                           std::int64_t at_frame, int id) {
+segment_split split_segment(const codecs::media_info& info, const segment_spec& parent,
+                            std::int64_t at_frame, int id) {
   timeline t = make_timeline(info);
   auto at = static_cast<std::size_t>(at_frame);
-  segment_spec s = parent;
-  s.id = id;
-  s.start_frame = at_frame;
-  s.start_pts = t.frames[at].pts;
-  s.first_packet = clean_start_before(t, t.frames[at].index);
-  s.preroll_packets = t.frames[at].index - s.first_packet;
-  s.packet_count = parent.first_packet + parent.packet_count - s.first_packet;
-  s.source_bytes = 0;
+  segment_split out{parent, parent};
+  segment_spec& rest = out.rest;
+  rest.id = id;
+  rest.start_frame = at_frame;
+  rest.start_pts = t.frames[at].pts;
+  rest.first_packet = clean_start_before(t, t.frames[at].index);
+  rest.preroll_packets = t.frames[at].index - rest.first_packet;
+  rest.packet_count = parent.first_packet + parent.packet_count - rest.first_packet;
+  rest.source_bytes = 0;
   for (auto f = at; f < static_cast<std::size_t>(parent.end_frame); ++f)
-    s.source_bytes += t.frames[f].size;
-  s.keyframe_pts.clear();
+    rest.source_bytes += t.frames[f].size;
+  rest.keyframe_pts.clear();
   for (auto pts : parent.keyframe_pts)
-    if (pts > s.start_pts) s.keyframe_pts.push_back(pts);
-  s.start_s = t.seconds(s.start_pts);
-  s.duration_s = (s.end_pts - s.start_pts) * t.tb;
-  return s;
-}
+    if (pts > rest.start_pts) rest.keyframe_pts.push_back(pts);
+  rest.start_s = t.seconds(rest.start_pts);
+  rest.duration_s = (rest.end_pts - rest.start_pts) * t.tb;
 
-void end_before(segment_spec& parent, const segment_spec& rest) {
-  parent.end_frame = rest.start_frame;
-  parent.end_pts = rest.start_pts;
-  parent.source_bytes -= rest.source_bytes;
-  parent.duration_s = rest.start_s - parent.start_s;
-  auto& cuts = parent.keyframe_pts;
+  segment_spec& head = out.head;
+  head.end_frame = rest.start_frame;
+  head.end_pts = rest.start_pts;
+  head.source_bytes -= rest.source_bytes;
+  head.duration_s = rest.start_s - head.start_s;
+  std::int64_t end = read_end(t, t.frames[at].index, head.end_pts);
+  head.packet_count = std::min(head.packet_count, end - head.first_packet);
+  auto& cuts = head.keyframe_pts;
   cuts.erase(
       std::remove_if(cuts.begin(), cuts.end(), [&](auto pts) { return pts >= rest.start_pts; }),
       cuts.end());
+  return out;
 }
 
 }  // namespace pvenc::actors

@@ -28,14 +28,12 @@ struct plan_options {
 // Precondition: info.video.packets is not empty.
 segment_plan plan_segments(const codecs::media_info& info, const plan_options& options);
 
-// The rest of `parent` from its frame `at_frame` (presentation order) on, as segment `id`: read
-// from the latest clean start at or before that frame (pre-roll decoded), to the parent's end;
-// it keeps the parent's scores and the scene cuts after its start.
+// `parent` cut in two at its frame `at_frame` (presentation order). The head keeps the parent's
+// id and start and reads only as far as its own frames need. The rest, segment `id`, reads from
+// the latest clean start at or before its first frame (pre-roll decoded) to the parent's end.
+// Both keep the parent's scores and the scene cuts inside them.
 // REQUIRES: parent.start_frame < at_frame < parent.end_frame, `parent` planned from `info`.
-segment_spec split_segment(const codecs::media_info& info, const segment_spec& parent,
-                           std::int64_t at_frame, int id);
-
-// Shortens `parent` to end where `rest` (made by split_segment) begins.
-void end_before(segment_spec& parent, const segment_spec& rest);
+segment_split split_segment(const codecs::media_info& info, const segment_spec& parent,
+                            std::int64_t at_frame, int id);
 
 }  // namespace pvenc::actors

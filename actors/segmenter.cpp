@@ -118,7 +118,7 @@ caf::behavior segmenter(caf::stateful_actor<segmenter_state>* self, double origi
         }
       },
       [=](split_atom, const segment_spec& parent, std::int64_t at_frame,
-          int id) -> caf::result<segment_spec> {
+          int id) -> caf::result<segment_split> {
         if (at_frame <= parent.start_frame || at_frame >= parent.end_frame)
           return caf::make_error(caf::sec::runtime_error, std::string("split outside segment"));
         return split_segment(self->state.info, parent, at_frame, id);

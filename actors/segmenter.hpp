@@ -1,7 +1,7 @@
 // The segmenter: cuts the analysed video into segments and serves each segment's compressed
 // source packets on request, reading the input itself (workers need no access to it).
 // Receives (plan_atom, media_info, scene_info, segment_rules) -> segment_plan and
-// (read_atom, segment_spec) -> caf::message{segment_source}, (split_atom, ...) -> segment_spec
+// (read_atom, segment_spec) -> caf::message{segment_source}, (split_atom, ...) -> segment_split
 // (see split_segment). Runs detached (blocking reads).
 #pragma once
 

@@ -29,6 +29,12 @@ double seconds_between(std::chrono::steady_clock::time_point from,
   return std::chrono::duration<double>(to - from).count();
 }
 
+// Whether an idle worker could take (the rest of) segment `id`.
+bool idle_worker_fits(const supervisor_state& st, int id) {
+  return std::any_of(st.workers.begin(), st.workers.end(),
+                     [&](const worker_slot& w) { return !w.busy && fits(st, w, id); });
+}
+
 // The local attempt with the most time left, judged by its own speed so far (its last report
 // carried forward to now), if any is worth cutting, and where (see running_cut).
 std::optional<split_candidate> best_candidate(const supervisor_state& st) {
@@ -36,7 +42,8 @@ std::optional<split_candidate> best_candidate(const supervisor_state& st) {
   std::optional<split_candidate> best;
   for (std::size_t w = 0; w < st.workers.size(); ++w) {
     const auto& slot = st.workers[w];
-    if (!slot.busy || !slot.end || slot.segment < 0) continue;
+    if (!slot.busy || !slot.end || !slot.end->armed() || !idle_worker_fits(st, slot.segment))
+      continue;
     const auto& task = st.tasks[slot.segment];
     const auto& spec = task.report.spec;
     double reported_s = seconds_between(task.attempt_at, task.progress_at);
@@ -53,15 +60,17 @@ std::optional<split_candidate> best_candidate(const supervisor_state& st) {
   return best;
 }
 
-// Records a cut: `parent` now ends where `rest` begins, the muxer learns that the rest follows
+// Records a cut: segment `parent` becomes `cut.head`, the muxer learns that the rest follows
 // it, and the rest is queued first.
-void record_cut(self_ptr self, int parent, const segment_spec& rest) {
+void record_cut(self_ptr self, int parent, const segment_split& cut) {
   auto& st = self->state;
   auto& task = st.tasks[parent];
-  end_before(task.report.spec, rest);
+  const segment_spec& rest = cut.rest;
+  task.report.spec = cut.head;
   task.source = caf::message{};  // the next attempt reads the shorter segment
   self->send(st.options.muxer, split_atom::value, parent, rest.id);
   task_state added;
+  added.failures = task.failures;  // the rest keeps the quality step the segment is at
   added.report.spec = rest;
   added.report.split_from = parent;
   st.tasks.push_back(std::move(added));
@@ -70,7 +79,8 @@ void record_cut(self_ptr self, int parent, const segment_spec& rest) {
 
 // The segmenter made `rest`: cuts the attempt short if it is still running and has not passed
 // the point yet, then queues the rest. Returns whether it did.
-bool cut_running(self_ptr self, std::size_t w, std::uint64_t token, const segment_spec& rest) {
+bool cut_running(self_ptr self, std::size_t w, std::uint64_t token, const segment_split& cut) {
+  const segment_spec& rest = cut.rest;
   auto& st = self->state;
   auto& slot = st.workers[w];
   if (st.finished || slot.token != token) return false;  // that attempt is over
@@ -81,13 +91,13 @@ bool cut_running(self_ptr self, std::size_t w, std::uint64_t token, const segmen
   }
   spdlog::info("[seg {:04d}] cut at frame {} for an idle worker: segment {} takes frames {}-{}", id,
                rest.start_frame, rest.id, rest.start_frame, rest.end_frame - 1);
-  record_cut(self, id, rest);
+  record_cut(self, id, cut);
   return true;
 }
 
-// A worker's speed: frames per second over its finished attempts, or the job's so far.
+// A worker's speed: source frames per second over its finished attempts, or the job's so far.
 double speed_of(const supervisor_state& st, const worker_slot& slot) {
-  if (slot.stats.frames > 0 && slot.stats.busy_s > 0) return slot.stats.frames / slot.stats.busy_s;
+  if (slot.source_frames > 0 && slot.source_s > 0) return slot.source_frames / slot.source_s;
   return st.measured_frames / st.measured_s;
 }
 
@@ -118,13 +128,10 @@ std::optional<free_worker> first_free(const supervisor_state& st, std::size_t w,
 
 }  // namespace
 
-void offer_split(self_ptr self) {
+void offer_running_cut(self_ptr self) {
   auto& st = self->state;
   if (!st.options.rebalance || st.splitting || st.finished || st.draining) return;
   if (!st.queue.empty()) return;
-  bool idle = std::any_of(st.workers.begin(), st.workers.end(),
-                          [](const worker_slot& w) { return !w.busy && !w.gone; });
-  if (!idle) return;
   auto candidate = best_candidate(st);
   if (!candidate) return;
   auto& slot = st.workers[candidate->worker];
@@ -135,9 +142,9 @@ void offer_split(self_ptr self) {
   self->request(st.options.segmenter, caf::infinite, split_atom::value,
                 st.tasks[slot.segment].report.spec, candidate->at_frame, rest_id)
       .then(
-          [=](segment_spec& rest) {
+          [=](segment_split& cut) {
             self->state.splitting = false;
-            if (cut_running(self, w, token, rest)) dispatch(self);  // else: the next tick tries
+            if (cut_running(self, w, token, cut)) dispatch(self);  // else: the next tick tries
           },
           [=](caf::error& err) {
             self->state.splitting = false;
@@ -147,7 +154,7 @@ void offer_split(self_ptr self) {
           });
 }
 
-bool cut_before_start(self_ptr self, std::size_t w, int id) {
+bool offer_cut_before_start(self_ptr self, std::size_t w, int id) {
   auto& st = self->state;
   if (!st.options.rebalance || st.splitting || !st.queue.empty()) return false;
   if (st.measured_frames <= 0 || st.measured_s <= 0) return false;  // no speed known yet
@@ -162,15 +169,16 @@ bool cut_before_start(self_ptr self, std::size_t w, int id) {
   self->request(st.options.segmenter, caf::infinite, split_atom::value, spec,
                 spec.start_frame + *head, rest_id)
       .then(
-          [=](segment_spec& rest) {
+          [=](segment_split& cut) {
             auto& st = self->state;
+            const segment_spec& rest = cut.rest;
             st.splitting = false;
             if (st.finished) return;
             spdlog::info(
                 "[seg {:04d}] cut at frame {} before it starts, the other workers free "
                 "up in {:.1f} s: segment {} takes frames {}-{}",
                 id, rest.start_frame, other->in_s, rest.id, rest.start_frame, rest.end_frame - 1);
-            record_cut(self, id, rest);
+            record_cut(self, id, cut);
             st.queue.push_front(id);  // the head first
             dispatch(self);
           },

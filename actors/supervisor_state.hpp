@@ -33,6 +33,8 @@ struct worker_slot {
   int segment = -1;         // segment in flight
   std::uint64_t token = 0;  // identifies the attempt in flight; 0: none
   worker_report stats;
+  std::int64_t source_frames = 0;  // of its successful attempts (stats count output frames)
+  double source_s = 0;             // their encode time
 };
 
 struct task_state {
@@ -62,7 +64,8 @@ struct supervisor_state {
   std::int64_t frames_total = 0;
   std::uint64_t next_token = 0;
   bool draining = false;             // interrupted: no new attempts
-  std::int64_t measured_frames = 0;  // over successful attempts, for default deadlines
+  std::int64_t measured_frames = 0;  // source frames of successful attempts (default deadlines,
+                                     // rebalancing)
   double measured_s = 0;
   std::optional<std::chrono::steady_clock::time_point> stuck_since;  // no worker fits the queue
   std::string stuck_reason;
@@ -84,12 +87,12 @@ segment_outcome made_up_failure(const worker_slot& slot, int segment, int attemp
 // supervisor_split.cpp (both only with options.rebalance; one cut at a time)
 // When a worker is idle and nothing waits, cuts the running local segment with the most work
 // left in two; the idle worker gets the rest as a new segment.
-void offer_split(self_ptr self);
+void offer_running_cut(self_ptr self);
 // Worker `w` is about to get segment `id`, taken off the queue, which is now empty. When the
 // other workers are predicted to free up well before `id` would end, cuts it first (the head
 // then waits at the front of the queue, its rest behind it) and returns true: the caller then
 // starts nothing. Otherwise returns false.
-bool cut_before_start(self_ptr self, std::size_t w, int id);
+bool offer_cut_before_start(self_ptr self, std::size_t w, int id);
 
 // supervisor_workers.cpp
 std::size_t live_workers(const supervisor_state& st);

@@ -87,6 +87,15 @@ bool work_store::matches() const {
   }
 }
 
+bool work_store::from_older_version() const {
+  try {
+    auto j = nlohmann::json::parse(read_file(manifest_path()));
+    return j.value("version", 0) < manifest_version;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 void work_store::write_manifest() const {
   nlohmann::json segments = nlohmann::json::object();
   for (const auto& [id, sum] : checksums_)

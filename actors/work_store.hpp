@@ -22,6 +22,8 @@ class work_store {
   // Whether `dir` holds a manifest at all, and whether it belongs to this fingerprint.
   bool has_manifest() const;
   bool matches() const;
+  // Whether the manifest was written by an older pvenc, whose segment files this one cannot read.
+  bool from_older_version() const;
 
   // Starts over: removes every segment file and writes an empty manifest.
   void reset();

@@ -8,7 +8,7 @@ void segment_end::arm(int segment, int attempt, std::int64_t end_pts) {
   segment_ = segment;
   attempt_ = attempt;
   end_ = end_pts;
-  taken_ = std::numeric_limits<std::int64_t>::min();
+  last_taken_pts_ = std::numeric_limits<std::int64_t>::min();
   taken_count_ = 0;
 }
 
@@ -22,7 +22,7 @@ void segment_end::disarm() {
 bool segment_end::cut(int segment, int attempt, std::int64_t pts) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!armed_ || segment != segment_ || attempt != attempt_) return false;
-  if (pts >= end_ || pts <= taken_) return false;
+  if (pts >= end_ || pts <= last_taken_pts_) return false;
   end_ = pts;
   return true;
 }
@@ -30,9 +30,14 @@ bool segment_end::cut(int segment, int attempt, std::int64_t pts) {
 bool segment_end::take(std::int64_t pts) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (pts >= end_) return false;
-  if (pts > taken_) taken_ = pts;
+  if (pts > last_taken_pts_) last_taken_pts_ = pts;
   if (armed_) ++taken_count_;
   return true;
+}
+
+bool segment_end::armed() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return armed_;
 }
 
 std::int64_t segment_end::taken() const {
@@ -42,7 +47,7 @@ std::int64_t segment_end::taken() const {
 
 std::int64_t segment_end::close() {
   std::lock_guard<std::mutex> lock(mutex_);
-  taken_ = none;
+  last_taken_pts_ = none;
   return end_;
 }
 

@@ -27,6 +27,8 @@ class segment_end {
 
   // Frames the armed encode has taken so far (0 when nothing is armed).
   std::int64_t taken() const;
+  // Whether an encode is armed (one that may be cut).
+  bool armed() const;
 
   // The encode loop has taken its last frame: no cut succeeds any more. Returns the end (the
   // largest value when nothing is armed).
@@ -39,7 +41,7 @@ class segment_end {
   int segment_ = -1;
   int attempt_ = 0;
   std::int64_t end_ = none;
-  std::int64_t taken_ = std::numeric_limits<std::int64_t>::min();  // the last frame taken
+  std::int64_t last_taken_pts_ = std::numeric_limits<std::int64_t>::min();
   std::int64_t taken_count_ = 0;
 };
 

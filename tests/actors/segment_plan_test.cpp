@@ -340,9 +340,9 @@ TEST_CASE("split_segment cuts a segment mid-GOP into two that own its frames onc
   std::int64_t at = original.start_frame + frames_of(original) / 2 + 5;  // not a keyframe
   CAPTURE(at);
 
-  actors::segment_spec rest = actors::split_segment(info, original, at, 9);
-  actors::segment_spec head = original;
-  actors::end_before(head, rest);
+  actors::segment_split cut = actors::split_segment(info, original, at, 9);
+  const actors::segment_spec& head = cut.head;
+  const actors::segment_spec& rest = cut.rest;
 
   CHECK(rest.id == 9);
   CHECK(rest.start_frame == at);
@@ -365,12 +365,17 @@ TEST_CASE("split_segment cuts a segment mid-GOP into two that own its frames onc
   for (std::int64_t i = rest.first_packet + 1; i <= first; ++i) CHECK_FALSE(packets[i].clean_start);
   CHECK(rest.preroll_packets == first - rest.first_packet);
   CHECK(rest.first_packet + rest.packet_count == original.first_packet + original.packet_count);
-  std::int64_t owned = 0;
-  for (std::int64_t i = 0; i < static_cast<std::int64_t>(packets.size()); ++i) {
-    if (packets[i].pts < rest.start_pts || packets[i].pts >= rest.end_pts) continue;
-    ++owned;
-    CHECK(i >= rest.first_packet);
-    CHECK(i < rest.first_packet + rest.packet_count);
+  // The head reads no further than its own frames need.
+  CHECK(head.first_packet == original.first_packet);
+  CHECK(head.packet_count < original.packet_count);
+  for (const auto* s : {&head, &rest}) {
+    std::int64_t owned = 0;
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(packets.size()); ++i) {
+      if (packets[i].pts < s->start_pts || packets[i].pts >= s->end_pts) continue;
+      ++owned;
+      CHECK(i >= s->first_packet);
+      CHECK(i < s->first_packet + s->packet_count);
+    }
+    CHECK(owned == frames_of(*s));
   }
-  CHECK(owned == frames_of(rest));
 }

@@ -158,6 +158,16 @@ TEST_CASE("--resume refuses a work directory of a job with other settings") {
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("different job or other settings") != std::string::npos);
   CHECK(stored_segments(work_dir) >= 1);  // nothing was mixed in or thrown away
+
+  // A work directory of an older pvenc-node (manifest version 2) is named as such.
+  fs::path manifest = work_dir / "manifest.json";
+  nlohmann::json old = read_json(manifest.string());
+  old["version"] = 2;
+  write_text(manifest.string(), old.dump());
+  command_result older = run_node({"run", job, "--progress", "none", "--resume"}, 60);
+  CHECK(older.exit_code == 2);
+  CHECK(older.err.find("older pvenc-node") != std::string::npos);
+  CHECK(stored_segments(work_dir) >= 1);
 }
 
 TEST_CASE("Ctrl-C: running segments finish, exit 130, resumable") {
