@@ -57,7 +57,7 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
     auto now = clock_type::now();
     if (now - last_report < progress_interval) return;
     last_report = now;
-    self->send(observer, progress_atom::value, name, source.segment_id, encoded);
+    self->send(observer, progress_atom::value, name, source.segment_id, attempt, encoded);
   };
   // Only a plain CRF encode may be cut short: the other modes encode the segment more than once,
   // and with a converted frame rate progress counts output frames, not the segment's.
@@ -76,7 +76,7 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
     else
       out.video = codecs::encode_segment(source, settings, hooks);
     out.ok = true;
-    self->send(observer, progress_atom::value, name, source.segment_id, out.video.frames);
+    self->send(observer, progress_atom::value, name, source.segment_id, attempt, out.video.frames);
   } catch (const codecs::av_error& e) {
     out.error = e.what();
   }

@@ -114,10 +114,10 @@ caf::behavior node_worker(self_ptr self, std::string name) {
         return promise;
       },
       [=](cancel_atom) { self->state.cancel->store(true); },
-      [=](progress_atom, const std::string& worker, int segment, std::int64_t frames) {
+      [=](progress_atom, const std::string& worker, int segment, int attempt, std::int64_t frames) {
         auto& st = self->state;
         if (st.pending)
-          self->send(st.pending->requester, progress_atom::value, worker, segment, frames);
+          self->send(st.pending->requester, progress_atom::value, worker, segment, attempt, frames);
       },
   };
 }

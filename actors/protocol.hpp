@@ -12,8 +12,8 @@
 //   encoder_worker   (encode_atom, caf::message{segment_source},
 //                     video_encode_settings, int attempt, int drill)    -> segment_outcome
 //                    (drill: fault_drill; crash: the worker exits without answering)
-//                    worker sends (progress_atom, std::string worker, int segment, int64 frames
-//                    encoded)
+//                    worker sends (progress_atom, std::string worker, int segment, int attempt,
+//                    int64 frames encoded)
 //                    to the supervisor while encoding
 //   retry_supervisor (start_atom)                                       -> job_summary (when done)
 //   audio_encoder    sends to the muxer: (audio_atom, stream_params), (audio_atom,

@@ -106,9 +106,10 @@ caf::behavior remote_worker(self_ptr self, std::string name, caf::actor stub, in
       [=](chunk_atom, std::uint64_t id, const std::vector<char>& chunk) {
         self->state.inbox.add(id, chunk);
       },
-      [=](progress_atom, const std::string&, int segment, std::int64_t frames) {
+      [=](progress_atom, const std::string&, int segment, int attempt, std::int64_t frames) {
         auto& st = self->state;
-        if (st.observer) self->send(st.observer, progress_atom::value, st.name, segment, frames);
+        if (st.observer)
+          self->send(st.observer, progress_atom::value, st.name, segment, attempt, frames);
       },
   };
 }

@@ -381,9 +381,10 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
       [=](node_atom, const worker_capabilities& caps, const std::vector<caf::actor>& handles) {
         add_remote_workers(self, caps, handles);
       },
-      [=](progress_atom, const std::string& worker, int segment, std::int64_t frames) {
+      [=](progress_atom, const std::string& worker, int segment, int attempt, std::int64_t frames) {
         auto& tasks = self->state.tasks;
         if (segment < 0 || segment >= static_cast<int>(tasks.size()) || tasks[segment].done) return;
+        if (tasks[segment].in_flight.attempt != attempt) return;  // an earlier attempt's report
         bool current = false;  // ignore a replaced worker's late reports
         for (const auto& w : self->state.workers)
           current = current || (w.name == worker && w.busy && w.segment == segment);

@@ -52,9 +52,11 @@ TEST_CASE("encoder_worker encodes a segment and reports progress") {
       std::int64_t last = -1;
       bool done = false;
       self->receive_while([&] { return !done; })(
-          [&](progress_atom, const std::string& name, int segment, std::int64_t frames) {
+          [&](progress_atom, const std::string& name, int segment, int attempt,
+              std::int64_t frames) {
             CHECK(name == "local/3");
             CHECK(segment == 7);
+            CHECK(attempt == 1);
             last = frames;
             done = frames == 50;
           },
