@@ -31,6 +31,15 @@ std::string read_file(const fs::path& path) {
   return buf.str();
 }
 
+// The JSON in `path`, or null when it is missing or not JSON.
+nlohmann::json read_json_or_null(const fs::path& path) {
+  try {
+    return nlohmann::json::parse(read_file(path));
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
 // Writes `data` to `path` through a temporary file and a rename, so that a crash leaves
 // either the old or the new content, never a torn file.
 void write_atomically(const fs::path& path, const std::string& data) {
@@ -79,21 +88,14 @@ bool work_store::has_manifest() const {
 }
 
 bool work_store::matches() const {
-  try {
-    auto j = nlohmann::json::parse(read_file(manifest_path()));
-    return j.value("version", 0) == manifest_version && j.value("fingerprint", "") == fingerprint_;
-  } catch (const std::exception&) {
-    return false;
-  }
+  auto j = read_json_or_null(manifest_path());
+  return j.is_object() && j.value("version", 0) == manifest_version &&
+         j.value("fingerprint", "") == fingerprint_;
 }
 
 bool work_store::from_older_version() const {
-  try {
-    auto j = nlohmann::json::parse(read_file(manifest_path()));
-    return j.value("version", 0) < manifest_version;
-  } catch (const std::exception&) {
-    return false;
-  }
+  auto j = read_json_or_null(manifest_path());
+  return j.is_object() && j.value("version", 0) < manifest_version;
 }
 
 void work_store::write_manifest() const {

@@ -47,7 +47,7 @@ std::string long_segment_source(const temp_dir& dir, media_facts& facts) {
 std::string one_segment_job(const std::string& input, const std::string& output,
                             const std::string& segments_extra, const std::string& extra) {
   return "[input]\npath = '" + input + "'\n\n[output]\npath = '" + output +
-         "'\n\n[video]\ncodec = 'h264'\nspeed = 'medium'\n\n[audio]\ncodec = 'none'\n\n"
+         "'\n\n[video]\ncodec = 'h264'\nspeed = 'slow'\n\n[audio]\ncodec = 'none'\n\n"
          "[segments]\nduration = 60.0\n" +
          segments_extra + "\n[workers]\ncount = 2\nthreads = 1\n\n" + extra;
 }

@@ -22,10 +22,11 @@ std::vector<std::string> test_video(const std::string& size, int rate, double se
 std::vector<std::string> test_tone(double seconds, int sample_rate = 48000);
 
 // 8 s of 640x360 at 30 fps (240 frames), a keyframe every second: long enough at speed
-// "medium" that half of it is worth a second encoder (segments.rebalance).
+// "slow" that half of it is worth a second encoder (segments.rebalance), with room to spare
+// on a machine several times faster than the 2-core VMs this was measured on.
 std::string long_segment_source(const temp_dir& dir, media_facts& facts);
 
-// A job that encodes `input` as one segment (h264 "medium", no audio) on two workers;
+// A job that encodes `input` as one segment (h264 "slow", no audio) on two workers;
 // `segments_extra`: more lines of [segments]; `extra`: more sections.
 std::string one_segment_job(const std::string& input, const std::string& output,
                             const std::string& segments_extra = "", const std::string& extra = "");
