@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "actors/cpu_cores.hpp"
 #include "actors/protocol.hpp"
 #include "codecs/media_probe.hpp"
 #include "codecs/scene_detector.hpp"
@@ -12,7 +13,9 @@ namespace pvenc::actors {
 namespace {
 
 scene_info detect(const std::string& path) {
-  codecs::scene_analysis found = codecs::detect_scenes(path, {});
+  codecs::scene_options options;
+  options.threads = usable_cores();
+  codecs::scene_analysis found = codecs::detect_scenes(path, options);
   scene_info scenes;
   scenes.fps = found.fps();  // before the per-frame values are moved out
   scenes.detected = true;

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <map>
 #include <optional>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 #include <caf/io/all.hpp>
@@ -12,6 +11,7 @@
 #include "actors/analyzer.hpp"
 #include "actors/audio_encoder.hpp"
 #include "actors/cluster_net.hpp"
+#include "actors/cpu_cores.hpp"
 #include "actors/error_text.hpp"
 #include "actors/gatekeeper.hpp"
 #include "actors/job_identity.hpp"
@@ -92,7 +92,7 @@ codecs::video_encode_settings video_settings_of(const config::job& job) {
   s.height = job.video.height;
   s.frame_rate_num = job.video.frame_rate_num;
   s.frame_rate_den = job.video.frame_rate_den;
-  s.threads = job.workers.threads;
+  s.threads = std::max(1, job.workers.threads);  // local workers: see local_shape()
   s.gpu = job.video.gpu;
   s.measure_psnr = job.metrics.psnr;
   s.measure_ssim = job.metrics.ssim;
@@ -244,15 +244,23 @@ class job_driver {
                                          : default_workers_;
   }
 
-  // Workers when nothing sets them: one per core, fewer if memory would not hold them.
+  // Workers when nothing sets them: one per usable core, fewer if memory would not hold them.
   void choose_default_workers() {
     int width = 0, height = 0;
     codecs::output_size(out_.input.video.params, out_.settings, width, height);
-    auto cores = static_cast<int>(std::thread::hardware_concurrency());
-    auto choice = choose_worker_count(cores, available_memory_bytes(), width, height);
+    cores_ = usable_cores();
+    auto choice = choose_worker_count(cores_, available_memory_bytes(), width, height);
     default_workers_ = choice.workers;
     bool used = options_.workers_override <= 0 && job_.workers.count < 0;
     if (used && !choice.memory_note.empty()) spdlog::warn("workers: {}", choice.memory_note);
+  }
+
+  // The local workers and their encoder threads, once the segments to encode are known.
+  worker_shape local_shape() const {
+    bool count_given = options_.workers_override > 0 || job_.workers.count >= 0;
+    auto to_encode = static_cast<int>(out_.plan.segments.size() - resumed_.size());
+    return choose_worker_shape(cores_, local_workers(), count_given, job_.workers.threads,
+                               to_encode);
   }
 
   // The job's [segments], except that without an explicit duration a short video is cut
@@ -364,8 +372,11 @@ class job_driver {
     supervisor_options sup;
     sup.plan = out_.plan;
     sup.settings = out_.settings;
-    out_.workers = local_workers();
-    sup.worker_count = out_.workers;
+    worker_shape shape = local_shape();
+    out_.workers = shape.workers;
+    out_.threads = shape.threads;
+    sup.worker_count = shape.workers;
+    sup.local_threads = shape.threads;
     sup.node_name = default_node_name();
     sup.wait_for_workers = job_.cluster.wait_for_workers;
     codecs::output_size(out_.input.video.params, out_.settings, sup.output_width,
@@ -422,6 +433,7 @@ class job_driver {
   job_actors actors_;
   std::string audio_codec_;
   int default_workers_ = 1;  // see choose_default_workers
+  int cores_ = 1;            // usable cores, ditto
   double origin_s_ = 0;
   std::optional<work_store> store_;
   std::map<int, codecs::encoded_video> resumed_;

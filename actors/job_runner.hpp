@@ -43,6 +43,7 @@ struct job_outcome {
   mux_result mux;
   codecs::video_encode_settings settings;  // as used for first attempts
   int workers = 0;                         // local workers
+  int threads = 1;                         // encoder threads of each local worker
   double elapsed_s = 0;
   std::string work_dir;  // where finished segments are kept ("" if none was made)
   int listen_port = 0;   // where worker nodes joined (cluster.listen), 0 if not listening

@@ -217,6 +217,7 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
   slot.token = token;
   int attempt = ++task.attempts;
   auto settings = settings_for(st, id, task.failures);
+  if (!slot.remote && st.options.local_threads > 0) settings.threads = st.options.local_threads;
   task.in_flight = attempt_record{};
   task.in_flight.attempt = attempt;
   task.in_flight.worker = slot.name;

@@ -39,6 +39,16 @@ worker_count_choice choose_worker_count(int cores, std::int64_t available_bytes,
   return choice;
 }
 
+worker_shape choose_worker_shape(int cores, int workers, bool count_given, int threads,
+                                 int segments) {
+  worker_shape shape;
+  shape.workers = count_given ? workers : std::min(workers, std::max(1, segments));
+  shape.threads = threads > 0 ? threads
+                              : std::clamp(std::max(1, cores) / std::max(1, shape.workers), 1,
+                                           max_threads_per_worker);
+  return shape;
+}
+
 std::int64_t available_memory_bytes() {
   std::ifstream meminfo("/proc/meminfo");
   std::string line;

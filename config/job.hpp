@@ -71,7 +71,8 @@ struct metrics_section {
 struct workers_section {
   int count = -1;   // encoder workers in this process; -1 = one per CPU core; 0 = none (only
                     // with cluster.listen: every segment goes to worker nodes)
-  int threads = 1;  // encoder threads per worker
+  int threads = 0;  // encoder threads per local worker; 0 = the cores shared out among the
+                    // workers in use (see actors/worker_count.hpp)
 };
 
 struct retry_section {

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
       "worker", "serve a coordinator (pvenc-node run --listen) as a worker node, job after job");
   worker_cmd->add_option("--join", worker.join, "the coordinator's HOST:PORT")->required();
   worker_cmd->add_option("--secret-file", worker.secret_file, "the cluster secret")->required();
-  worker_cmd->add_option("--workers", worker.workers, "encoder workers (default: one per core)")
+  worker_cmd->add_option("--workers", worker.workers, "encoder workers (default: one per usable core)")
       ->check(CLI::Range(1, 256));
   worker_cmd
       ->add_option("--threads", worker.threads,

@@ -1,11 +1,11 @@
 // `pvenc-node worker`: checks the command line (exit 2 with one line on a bad value), then
 // serves as a worker node until stopped.
 #include <iostream>
-#include <thread>
 
 #include <spdlog/spdlog.h>
 
 #include "actors/cluster_net.hpp"
+#include "actors/cpu_cores.hpp"
 #include "actors/job_runner.hpp"
 #include "actors/node_runner.hpp"
 #include "apps/pvenc_node/commands.hpp"
@@ -29,9 +29,7 @@ std::string node_options_of(const worker_args& args, actors::node_options& optio
   }
   auto& caps = options.caps;
   caps.node = args.name.empty() ? actors::default_node_name() : args.name;
-  caps.workers = args.workers > 0
-                     ? args.workers
-                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  caps.workers = args.workers > 0 ? args.workers : actors::usable_cores();
   caps.threads = args.threads;
   if (!args.memory_limit.empty()) {
     auto bytes = config::parse_byte_size(args.memory_limit);

@@ -27,3 +27,30 @@ TEST_CASE("this machine's available memory is read") {
   std::int64_t bytes = available_memory_bytes();
   CHECK(bytes > (std::int64_t{64} << 20));
 }
+
+TEST_CASE("a chosen worker count is lowered to the segments, and the cores become threads") {
+  // 16 cores, a 5-segment video, nothing set: 5 workers of 3 threads.
+  auto short_video = choose_worker_shape(16, 16, false, 0, 5);
+  CHECK(short_video.workers == 5);
+  CHECK(short_video.threads == 3);
+  // A long video: one single-thread worker per core.
+  auto long_video = choose_worker_shape(16, 16, false, 0, 40);
+  CHECK(long_video.workers == 16);
+  CHECK(long_video.threads == 1);
+  // Memory allowed 6 workers on 64 cores: the other cores are shared out as threads.
+  auto capped = choose_worker_shape(64, 6, false, 0, 100);
+  CHECK(capped.workers == 6);
+  CHECK(capped.threads == 10);
+  // One segment on 64 cores: one worker, threads capped.
+  CHECK(choose_worker_shape(64, 64, false, 0, 1).threads == max_threads_per_worker);
+  CHECK(choose_worker_shape(2, 2, false, 0, 0).workers == 1);  // never 0 from a count chosen
+}
+
+TEST_CASE("a given worker count or thread count is kept") {
+  auto count_given = choose_worker_shape(16, 4, true, 0, 1);
+  CHECK(count_given.workers == 4);  // the user asked for 4, even for 1 segment
+  CHECK(count_given.threads == 4);  // the cores shared among them
+  CHECK(choose_worker_shape(16, 16, false, 1, 5).threads == 1);
+  CHECK(choose_worker_shape(2, 8, true, 0, 20).threads == 1);  // more workers than cores
+  CHECK(choose_worker_shape(8, 0, true, 0, 20).workers == 0);  // only worker nodes
+}

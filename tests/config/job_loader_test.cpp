@@ -31,7 +31,7 @@ TEST_CASE("a minimal job gets every default") {
   CHECK(j.segments.min_duration == 2.0);
   CHECK(j.segments.rebalance);
   CHECK(j.workers.count == -1);  // one per CPU core
-  CHECK(j.workers.threads == 1);
+  CHECK(j.workers.threads == 0);  // not given: the cores decide
   CHECK(j.retry.max_attempts == 3);
   CHECK(j.retry.crf_step == 4);
   CHECK(j.retry.segment_timeout == 0);

@@ -1,0 +1,68 @@
+#include "actors/cpu_cores.hpp"
+
+#include <sched.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace pvenc::actors {
+
+namespace {
+
+// CPUs in this process's affinity mask; 0 if it cannot be read.
+int affinity_cores() {
+  constexpr int max_cpus = 8192;
+  cpu_set_t* set = CPU_ALLOC(max_cpus);
+  if (set == nullptr) return 0;
+  std::size_t size = CPU_ALLOC_SIZE(max_cpus);
+  CPU_ZERO_S(size, set);
+  int count = sched_getaffinity(0, size, set) == 0 ? CPU_COUNT_S(size, set) : 0;
+  CPU_FREE(set);
+  return count;
+}
+
+// The tightest cpu.max quota of this process's cgroup v2 ("0::/PATH" in /proc/self/cgroup)
+// and of its parents.
+std::optional<int> cgroup_quota_cores() {
+  std::ifstream cgroups("/proc/self/cgroup");
+  std::string line, path;
+  while (std::getline(cgroups, line))
+    if (line.rfind("0::", 0) == 0) path = line.substr(3);
+  if (path.empty()) return std::nullopt;
+  std::optional<int> tightest;
+  for (;;) {
+    if (path == "/") path.clear();
+    std::ifstream file("/sys/fs/cgroup" + path + "/cpu.max");
+    std::stringstream text;
+    text << file.rdbuf();
+    if (auto cores = cores_of_cpu_max(text.str()); cores && (!tightest || *cores < *tightest))
+      tightest = cores;
+    if (path.empty()) return tightest;
+    path.erase(path.rfind('/'));
+  }
+}
+
+}  // namespace
+
+std::optional<int> cores_of_cpu_max(const std::string& text) {
+  std::istringstream in(text);
+  std::string quota;
+  double period = 0;
+  if (!(in >> quota >> period) || quota == "max" || period <= 0) return std::nullopt;
+  char* end = nullptr;
+  double q = std::strtod(quota.c_str(), &end);
+  if (end == quota.c_str() || *end != '\0' || q <= 0) return std::nullopt;
+  return std::max(1, static_cast<int>(std::ceil(q / period)));
+}
+
+int usable_cores() {
+  int cores = affinity_cores();
+  if (cores <= 0) cores = static_cast<int>(std::thread::hardware_concurrency());
+  if (auto quota = cgroup_quota_cores()) cores = std::min(cores, *quota);
+  return std::max(1, cores);
+}
+
+}  // namespace pvenc::actors

@@ -1,0 +1,72 @@
+// With [workers] unset, the cores pvenc may use (its affinity mask, here set with taskset)
+// decide how many local workers run and how many encoder threads each gets.
+#include <doctest/doctest.h>
+
+#include <thread>
+
+#include "encode_checks_util.hpp"
+#include "media_check_util.hpp"
+
+using namespace pvenc::e2e;
+
+namespace {
+
+// `seconds` of 320x240 at 30 fps, a keyframe every 0.5 s, no audio.
+std::string shape_source(const temp_dir& dir, const std::string& name, double seconds,
+                         media_facts& facts) {
+  std::vector<std::string> args = test_video("320x240", 30, seconds);
+  for (const char* a :
+       {"-c:v", "libx264", "-preset", "ultrafast", "-g", "15", "-pix_fmt", "yuv420p"})
+    args.push_back(a);
+  return make_source(dir, name, args, facts);
+}
+
+// Runs a job without [workers] on the CPUs `cpus` (taskset's list syntax).
+nlohmann::json run_on_cpus(const temp_dir& dir, const std::string& input, const std::string& cpus,
+                           const media_facts& source) {
+  std::string output = dir.file("out.mp4");
+  std::string job = write_job(dir, "[input]\npath = '" + input + "'\n[output]\npath = '" + output +
+                                       "'\noverwrite = true\n[video]\ncodec = 'h264'\nspeed = "
+                                       "'ultrafast'\n[audio]\ncodec = 'none'\n");
+  std::string report = dir.file("report.json");
+  command_result result = run_command(
+      {"taskset", "-c", cpus, node_path(), "run", job, "--report", report, "--progress", "none"},
+      120);
+  INFO("stderr: ", result.err);
+  REQUIRE_FALSE(result.timed_out);
+  REQUIRE(result.exit_code == 0);
+  check_same_frames(source, read_media(output));
+  return read_json(report);
+}
+
+}  // namespace
+
+TEST_CASE("without [workers], the usable cores choose the workers and their threads") {
+  if (std::thread::hardware_concurrency() < 2) {
+    MESSAGE("skipped: this machine has one CPU");
+    return;
+  }
+  temp_dir dir;
+  media_facts one_segment, four_segments;
+  std::string short_input = shape_source(dir, "short.mkv", 1.0, one_segment);
+  std::string longer_input = shape_source(dir, "longer.mkv", 4.0, four_segments);
+
+  SUBCASE("one segment on two cores: one worker with both cores as its threads") {
+    auto report = run_on_cpus(dir, short_input, "0,1", one_segment);
+    CHECK(report["segments"].size() == 1);
+    CHECK(report["settings"]["workers"] == 1);
+    CHECK(report["settings"]["threads"] == 2);
+  }
+  SUBCASE("several segments on two cores: a single-thread worker per core") {
+    auto report = run_on_cpus(dir, longer_input, "0,1", four_segments);
+    CHECK(report["segments"].size() >= 2);
+    CHECK(report["settings"]["workers"] == 2);
+    CHECK(report["settings"]["threads"] == 1);
+  }
+  SUBCASE("taskset to one CPU: one single-thread worker, whatever the machine has") {
+    auto report = run_on_cpus(dir, longer_input, "0", four_segments);
+    CHECK(report["settings"]["workers"] == 1);
+    CHECK(report["settings"]["threads"] == 1);
+    CHECK(report["workers"].size() == 1);
+  }
+}
