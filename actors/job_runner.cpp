@@ -257,10 +257,15 @@ class job_driver {
 
   // The local workers and their encoder threads, once the segments to encode are known.
   worker_shape local_shape() const {
-    bool count_given = options_.workers_override > 0 || job_.workers.count >= 0;
-    auto to_encode = static_cast<int>(out_.plan.segments.size() - resumed_.size());
-    return choose_worker_shape(cores_, local_workers(), count_given, job_.workers.threads,
-                               to_encode);
+    shape_request request;
+    request.cores = cores_;
+    request.workers = local_workers();
+    request.count_given = options_.workers_override > 0 || job_.workers.count >= 0;
+    request.threads = job_.workers.threads;
+    request.segments = static_cast<int>(out_.plan.segments.size() - resumed_.size());
+    request.available_bytes = available_memory_bytes();
+    codecs::output_size(out_.input.video.params, out_.settings, request.width, request.height);
+    return choose_worker_shape(request);
   }
 
   // The job's [segments], except that without an explicit duration a short video is cut

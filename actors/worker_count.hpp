@@ -28,14 +28,24 @@ struct worker_shape {
   int threads = 1;
 };
 
-// `workers` as given (`count_given`) or chosen above; a chosen count is lowered to the
-// `segments` there are to encode, since more workers would only wait. `threads` 0 (not given):
-// the cores shared out among those workers (at most max_threads_per_worker), so that cores
-// the workers leave over (memory cap, a short video) still encode. Measured on 2 cores, one
+struct shape_request {
+  int cores = 1;
+  int workers = 1;  // as given, or choose_worker_count's
+  bool count_given = false;
+  int threads = 0;                   // workers.threads; 0: not given
+  int segments = 1;                  // segments to encode
+  std::int64_t available_bytes = 0;  // 0: unknown
+  int width = 0;                     // output frame size
+  int height = 0;
+};
+
+// A chosen worker count is lowered to the segments to encode (more workers would only wait);
+// a given one is kept. Threads not given: the cores shared out among the workers (at most
+// max_threads_per_worker, and no more than the available memory holds), so that cores the
+// workers leave over (memory cap, a short video) still encode. Measured on 2 cores, one
 // 40-frame 720p segment (x264 medium): 1 worker x 2 threads 2.1-2.3 s, 2 x 1 2.9-3.1 s.
 constexpr int max_threads_per_worker = 16;
-worker_shape choose_worker_shape(int cores, int workers, bool count_given, int threads,
-                                 int segments);
+worker_shape choose_worker_shape(const shape_request& request);
 
 // MemAvailable of /proc/meminfo in bytes; 0 if it cannot be read.
 std::int64_t available_memory_bytes();
