@@ -5,29 +5,34 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace pvenc::actors {
 
-// The rest of a cut segment costs a new encoder: its start-up, the pre-roll it decodes, the
-// lookahead it flushes and one more keyframe, about 0.3 s of x265 "medium" at 720p on one
-// core (bench/README.md).
-constexpr double rest_overhead_s = 0.3;
 constexpr std::int64_t min_frames_per_part = 6;
+
+// The rest of a cut segment costs a new encoder: its start-up, the pre-roll it decodes, the
+// lookahead it flushes and one more keyframe. Counted in frames of the encoder's own speed,
+// so that it scales with the frame size and with a machine that slows down. Measured as the
+// encode time per extra segment (c720s in 16 against 3 segments, one worker, medium, two
+// runs): SVT-AV1 0.71-0.85 s = 5.2-6.7 frames, VP9 0.41-0.45 s = 2.5-2.8 frames; x264 and x265
+// under 0.2 s, inside the noise (-1..2.3 frames).
+double rest_overhead_frames(const std::string& codec);
 
 // A running segment of `total` frames: its encoder has returned `encoded` of them at `fps`
 // frames per second and taken `taken` (the rest of its lookahead). A worker is idle now: the
-// cut that makes both end together (head: up to the cut; rest: rest_overhead_s, then from the
-// cut), moved past what the encoder has taken, when the rest saves at least 0.25 s and has
-// min_frames_per_part. Returns where the rest starts, or nothing.
+// cut that makes both end together (head: up to the cut; rest: `overhead_frames`, then from
+// the cut), moved past what the encoder has taken, when the rest saves at least 0.25 s and
+// has min_frames_per_part. Returns where the rest starts, or nothing.
 std::optional<std::int64_t> running_cut(std::int64_t total, std::int64_t encoded,
-                                        std::int64_t taken, double fps);
+                                        std::int64_t taken, double fps, double overhead_frames);
 
 // A segment of `total` frames about to start on a worker encoding `head_fps` frames per second,
 // while the first other worker that could take part of it (at `rest_fps`) is free in
 // `other_free_s` seconds: the cut that makes both end together (head time = other_free_s +
-// rest_overhead_s + rest time), under the same conditions. Returns where the rest starts, or
-// nothing.
+// the rest's `overhead_frames` and its frames at rest_fps), under the same conditions.
+// Returns where the rest starts, or nothing.
 std::optional<std::int64_t> cut_before_start(std::int64_t total, double head_fps, double rest_fps,
-                                             double other_free_s);
+                                             double other_free_s, double overhead_frames);
 
 }  // namespace pvenc::actors

@@ -52,7 +52,8 @@ std::optional<split_candidate> best_candidate(const supervisor_state& st) {
     std::int64_t total = spec.end_frame - spec.start_frame;
     auto encoded = std::min<std::int64_t>(
         total, task.frames_done + std::llround(fps * seconds_between(task.progress_at, now)));
-    auto at = running_cut(total, encoded, slot.end->taken(), fps);
+    auto at = running_cut(total, encoded, slot.end->taken(), fps,
+                          rest_overhead_frames(st.options.settings.codec));
     double seconds_left = (total - encoded) / fps;
     if (!at || (best && best->seconds_left >= seconds_left)) continue;
     best = split_candidate{w, seconds_left, spec.start_frame + *at};
@@ -162,7 +163,8 @@ bool offer_cut_before_start(self_ptr self, std::size_t w, int id) {
   if (!other) return false;
   const auto& spec = st.tasks[id].report.spec;
   auto head = actors::cut_before_start(spec.end_frame - spec.start_frame,
-                                       speed_of(st, st.workers[w]), other->fps, other->in_s);
+                                       speed_of(st, st.workers[w]), other->fps, other->in_s,
+                                       rest_overhead_frames(st.options.settings.codec));
   if (!head) return false;
   st.splitting = true;
   int rest_id = static_cast<int>(st.tasks.size());
