@@ -11,9 +11,9 @@ constexpr double min_rest_s = 0.25;  // time a cut must save
 }  // namespace
 
 double rest_overhead_frames(const std::string& codec) {
-  if (codec == "av1") return 6;
+  if (codec == "h265") return 5;
   if (codec == "vp9") return 3;
-  return 2;  // x264, x265 and the rest: small, and 2 frames keep a margin
+  return 2;  // SVT-AV1, x264 and the rest
 }
 
 std::optional<std::int64_t> running_cut(std::int64_t total, std::int64_t encoded,

@@ -13,10 +13,10 @@ constexpr std::int64_t min_frames_per_part = 6;
 
 // The rest of a cut segment costs a new encoder: its start-up, the pre-roll it decodes, the
 // lookahead it flushes and one more keyframe. Counted in frames of the encoder's own speed,
-// so that it scales with the frame size and with a machine that slows down. Measured as the
-// encode time per extra segment (c720s in 16 against 3 segments, one worker, medium, two
-// runs): SVT-AV1 0.71-0.85 s = 5.2-6.7 frames, VP9 0.41-0.45 s = 2.5-2.8 frames; x264 and x265
-// under 0.2 s, inside the noise (-1..2.3 frames).
+// so that it scales with the frame size and with a machine that slows down. Measured on real
+// rests (c720s, medium, 2 workers: a rest's encode time against its frames at the speed of
+// the same worker's other segments): x265 4.2-5.0 frames, VP9 2.4-4.3, SVT-AV1 1.5-1.7; x264
+// was never cut there (its start is cheap: under 0.2 s per extra segment).
 double rest_overhead_frames(const std::string& codec);
 
 // A running segment of `total` frames: its encoder has returned `encoded` of them at `fps`

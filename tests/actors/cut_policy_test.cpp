@@ -41,8 +41,7 @@ TEST_CASE("cut_before_start makes the head and the other worker's rest end toget
 }
 
 TEST_CASE("a rest's start costs more frames where the encoder's start is costlier") {
-  CHECK(rest_overhead_frames("av1") > rest_overhead_frames("vp9"));
-  CHECK(rest_overhead_frames("vp9") > rest_overhead_frames("h264"));
-  CHECK(rest_overhead_frames("h265") >= rest_overhead_frames("h264"));
+  CHECK(rest_overhead_frames("h265") > rest_overhead_frames("vp9"));
+  CHECK(rest_overhead_frames("vp9") > rest_overhead_frames("av1"));
   CHECK(rest_overhead_frames("h264") > 0);
 }
