@@ -79,6 +79,10 @@ using self_ptr = caf::stateful_actor<supervisor_state>*;
 void dispatch(self_ptr self);
 void send_progress(self_ptr self);
 void finish(self_ptr self, bool ok, std::string error, bool interrupted = false);
+
+// supervisor_attempts.cpp
+// Sends segment `id` (its source loaded) to the idle worker `w` as its next attempt.
+void start_attempt(self_ptr self, std::size_t w, int id);
 // Every attempt ends here exactly once (the worker's answer or a failure made up here).
 void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome);
 segment_outcome made_up_failure(const worker_slot& slot, int segment, int attempt,
