@@ -63,8 +63,12 @@ std::string workers_text(const actors::job_outcome& outcome) {
   std::set<std::string> nodes;
   for (const auto& w : outcome.summary.workers)
     if (w.remote) ++remote, nodes.insert(w.node);
-  if (remote == 0) return std::to_string(outcome.workers) + " workers";
-  return std::to_string(outcome.workers) + " local + " + std::to_string(remote) +
+  std::string threads =
+      outcome.threads > 1 ? " x " + std::to_string(outcome.threads) + " threads" : "";
+  if (remote == 0)
+    return std::to_string(outcome.workers) + (outcome.workers == 1 ? " worker" : " workers") +
+           threads;
+  return std::to_string(outcome.workers) + threads + " local + " + std::to_string(remote) +
          " remote workers on " + std::to_string(nodes.size()) + " node" +
          (nodes.size() == 1 ? "" : "s");
 }
@@ -143,7 +147,8 @@ int run_command(const run_args& args) {
             << outcome.mux.bytes << " bytes in " << outcome.elapsed_s << " s ("
             << (outcome.elapsed_s > 0 ? frames / outcome.elapsed_s : 0) << " fps, "
             << outcome.summary.encoder << ", " << workers_text(outcome) << ", "
-            << outcome.summary.segments.size() << " segments";
+            << outcome.summary.segments.size()
+            << (outcome.summary.segments.size() == 1 ? " segment" : " segments");
   auto plan_size = outcome.plan.segments.size();
   if (outcome.summary.segments.size() > plan_size)
     std::cerr << " (" << outcome.summary.segments.size() - plan_size

@@ -21,9 +21,14 @@ std::string shape_source(const temp_dir& dir, const std::string& name, double se
   return make_source(dir, name, args, facts);
 }
 
+struct shape_run {
+  nlohmann::json report;
+  std::string stderr_text;  // ends with the summary line
+};
+
 // Runs a job without [workers] on the CPUs `cpus` (taskset's list syntax).
-nlohmann::json run_on_cpus(const temp_dir& dir, const std::string& input, const std::string& cpus,
-                           const media_facts& source) {
+shape_run run_on_cpus(const temp_dir& dir, const std::string& input, const std::string& cpus,
+                      const media_facts& source) {
   std::string output = dir.file("out.mp4");
   std::string job = write_job(dir, "[input]\npath = '" + input + "'\n[output]\npath = '" + output +
                                        "'\noverwrite = true\n[video]\ncodec = 'h264'\nspeed = "
@@ -36,7 +41,7 @@ nlohmann::json run_on_cpus(const temp_dir& dir, const std::string& input, const 
   REQUIRE_FALSE(result.timed_out);
   REQUIRE(result.exit_code == 0);
   check_same_frames(source, read_media(output));
-  return read_json(report);
+  return {read_json(report), result.err};
 }
 
 }  // namespace
@@ -52,19 +57,21 @@ TEST_CASE("without [workers], the usable cores choose the workers and their thre
   std::string longer_input = shape_source(dir, "longer.mkv", 4.0, four_segments);
 
   SUBCASE("one segment on two cores: one worker with both cores as its threads") {
-    auto report = run_on_cpus(dir, short_input, "0,1", one_segment);
+    auto [report, summary] = run_on_cpus(dir, short_input, "0,1", one_segment);
     CHECK(report["segments"].size() == 1);
     CHECK(report["settings"]["workers"] == 1);
     CHECK(report["settings"]["threads"] == 2);
+    CHECK(summary.find("1 worker x 2 threads") != std::string::npos);
   }
   SUBCASE("several segments on two cores: a single-thread worker per core") {
-    auto report = run_on_cpus(dir, longer_input, "0,1", four_segments);
+    auto report = run_on_cpus(dir, longer_input, "0,1", four_segments).report;
     CHECK(report["segments"].size() >= 2);
     CHECK(report["settings"]["workers"] == 2);
     CHECK(report["settings"]["threads"] == 1);
   }
   SUBCASE("taskset to one CPU: one single-thread worker, whatever the machine has") {
-    auto report = run_on_cpus(dir, longer_input, "0", four_segments);
+    auto [report, summary] = run_on_cpus(dir, longer_input, "0", four_segments);
+    CHECK(summary.find("1 worker,") != std::string::npos);
     CHECK(report["settings"]["workers"] == 1);
     CHECK(report["settings"]["threads"] == 1);
     CHECK(report["workers"].size() == 1);
