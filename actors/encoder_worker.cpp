@@ -52,17 +52,18 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
   hooks.inject_failure = drill == fault_drill::fail;
   hooks.cancel = &cancel;
   std::int64_t halfway = std::max<std::int64_t>(1, codecs::owned_frames(source) / 2);
+  // Only a plain CRF encode may be cut short: the other modes encode the segment more than once,
+  // and with a converted frame rate progress counts output frames, not the segment's.
+  bool cuttable =
+      end && settings.use_crf && settings.target_metric.empty() && settings.frame_rate_num == 0;
+  auto taken = [&] { return cuttable ? end->taken() : std::int64_t{-1}; };
   hooks.on_progress = [&](std::int64_t given, std::int64_t encoded) {
     perform_drill(drill, given, halfway, cancel);
     auto now = clock_type::now();
     if (now - last_report < progress_interval) return;
     last_report = now;
-    self->send(observer, progress_atom::value, name, source.segment_id, attempt, encoded);
+    self->send(observer, progress_atom::value, name, source.segment_id, attempt, encoded, taken());
   };
-  // Only a plain CRF encode may be cut short: the other modes encode the segment more than once,
-  // and with a converted frame rate progress counts output frames, not the segment's.
-  bool cuttable =
-      end && settings.use_crf && settings.target_metric.empty() && settings.frame_rate_num == 0;
   disarm_on_exit armed{cuttable ? end : nullptr};
   if (cuttable) {
     end->arm(source.segment_id, attempt, source.end_pts);
@@ -76,7 +77,8 @@ segment_outcome encode(caf::event_based_actor* self, const std::string& name,
     else
       out.video = codecs::encode_segment(source, settings, hooks);
     out.ok = true;
-    self->send(observer, progress_atom::value, name, source.segment_id, attempt, out.video.frames);
+    self->send(observer, progress_atom::value, name, source.segment_id, attempt, out.video.frames,
+               std::int64_t{-1});
   } catch (const codecs::av_error& e) {
     out.error = e.what();
   }

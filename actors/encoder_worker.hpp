@@ -1,9 +1,9 @@
 // An encoder worker: encodes one segment at a time with libavcodec and replies with the encoded
 // packets and statistics. Runs detached (its own thread): an encode blocks for seconds and
-// must not starve CAF's scheduler. Sends (progress_atom, name, segment, attempt, frames encoded)
-// to `observer` while encoding. An encode in progress stops with an error once `cancel` is set; the
-// flag is this worker's own, so that a stuck worker can be cancelled alone. Performs the fault
-// drills it is asked for (see fault_drill).
+// must not starve CAF's scheduler. Sends (progress_atom, name, segment, attempt, frames encoded,
+// frames taken) to `observer` while encoding (taken: -1 when the encode cannot be cut). An encode
+// in progress stops with an error once `cancel` is set; the flag is this worker's own, so that a
+// stuck worker can be cancelled alone. Performs the fault drills it is asked for (see fault_drill).
 #pragma once
 
 #include <atomic>

@@ -27,6 +27,8 @@ struct node_worker_state {
   // The current encoder, also for the exit functor (which must not touch the state).
   std::shared_ptr<caf::actor> encoder_for_exit = std::make_shared<caf::actor>();
   std::shared_ptr<std::atomic<bool>> cancel = std::make_shared<std::atomic<bool>>(false);
+  // Lets the coordinator cut the encode in progress short (segments.rebalance).
+  std::shared_ptr<codecs::segment_end> end = std::make_shared<codecs::segment_end>();
   transfer_inbox inbox;
   std::optional<pending_reply> pending;
 };
@@ -35,7 +37,7 @@ using self_ptr = caf::stateful_actor<node_worker_state>*;
 
 void start_encoder(self_ptr self) {
   auto& st = self->state;
-  st.encoder = spawn_encoder_worker(self->system(), st.name, self, st.cancel);
+  st.encoder = spawn_encoder_worker(self->system(), st.name, self, st.cancel, st.end);
   *st.encoder_for_exit = st.encoder;
   self->monitor(st.encoder);
 }
@@ -114,10 +116,15 @@ caf::behavior node_worker(self_ptr self, std::string name) {
         return promise;
       },
       [=](cancel_atom) { self->state.cancel->store(true); },
-      [=](progress_atom, const std::string& worker, int segment, int attempt, std::int64_t frames) {
+      [=](cut_atom, int segment, int attempt, std::int64_t pts) {
+        return self->state.end->cut(segment, attempt, pts);
+      },
+      [=](progress_atom, const std::string& worker, int segment, int attempt, std::int64_t frames,
+          std::int64_t taken) {
         auto& st = self->state;
         if (st.pending)
-          self->send(st.pending->requester, progress_atom::value, worker, segment, attempt, frames);
+          self->send(st.pending->requester, progress_atom::value, worker, segment, attempt, frames,
+                     taken);
       },
   };
 }

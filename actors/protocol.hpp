@@ -13,8 +13,8 @@
 //                     video_encode_settings, int attempt, int drill)    -> segment_outcome
 //                    (drill: fault_drill; crash: the worker exits without answering)
 //                    worker sends (progress_atom, std::string worker, int segment, int attempt,
-//                    int64 frames encoded)
-//                    to the supervisor while encoding
+//                    int64 frames encoded, int64 frames taken by the encoder; -1: it cannot
+//                    be cut) to the supervisor while encoding
 //   retry_supervisor (start_atom)                                       -> job_summary (when done)
 //   audio_encoder    sends to the muxer: (audio_atom, stream_params), (audio_atom,
 //                    std::vector<media_packet>), (audio_atom, done_atom, std::string error)
@@ -40,13 +40,16 @@
 //                    (chunk_atom, uint64 id, std::vector<char>) messages, then requests
 //                    (encode_atom, transfer_header, video_encode_settings, int attempt, int drill)
 //                        -> transfer_header (the outcome, sent back in chunks before the reply)
-//                    and forwards the stub's (progress_atom, ...) to the supervisor.
+//                    and forwards the stub's (progress_atom, ...) to the supervisor;
+//                    (cut_atom, int segment, int attempt, int64 pts) -> bool: forwarded to
+//                    the stub, which ends that encode before `pts` if it can (segment_end)
 //   retry_supervisor (node_atom, worker_capabilities, std::vector<caf::actor> workers)
 //                    more workers (remote_worker handles) joined
 // On a worker node:
 //   node_agent       joins (hello, auth), then waits for (bye_atom) or the coordinator's loss
 //   node_worker      (the stub) receives chunks and encode requests as above, encodes with a
-//                    local encoder_worker; (cancel_atom) stops the encode in progress
+//                    local encoder_worker; (cancel_atom) stops the encode in progress;
+//                    (cut_atom, ...) -> bool as above
 //
 // The segment source travels wrapped in a caf::message so that a retry re-sends the same
 // reference-counted packets instead of copying them.
@@ -78,6 +81,7 @@ using chunk_atom = caf::atom_constant<caf::atom("pv_chunk")>;
 using cancel_atom = caf::atom_constant<caf::atom("pv_cancel")>;
 using node_atom = caf::atom_constant<caf::atom("pv_node")>;
 using bye_atom = caf::atom_constant<caf::atom("pv_bye")>;
+using cut_atom = caf::atom_constant<caf::atom("pv_cut")>;
 
 // Largest payload of one chunk message between nodes: CAF serializes a message on the one
 // middleman thread and counts a peer as alive only per whole message received.

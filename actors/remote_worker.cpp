@@ -29,6 +29,10 @@ struct remote_worker_state {
 
 using self_ptr = caf::stateful_actor<remote_worker_state>*;
 
+// A cut the node does not confirm in time counts as not made. (If it was made after all, the
+// segment's outcome ends early and the supervisor encodes the segment again.)
+constexpr auto cut_timeout = std::chrono::seconds(10);
+
 // Answers the request in flight (once).
 void answer(self_ptr self, segment_outcome outcome) {
   auto& st = self->state;
@@ -106,10 +110,18 @@ caf::behavior remote_worker(self_ptr self, std::string name, caf::actor stub, in
       [=](chunk_atom, std::uint64_t id, const std::vector<char>& chunk) {
         self->state.inbox.add(id, chunk);
       },
-      [=](progress_atom, const std::string&, int segment, int attempt, std::int64_t frames) {
+      [=](progress_atom, const std::string&, int segment, int attempt, std::int64_t frames,
+          std::int64_t taken) {
         auto& st = self->state;
         if (st.observer)
-          self->send(st.observer, progress_atom::value, st.name, segment, attempt, frames);
+          self->send(st.observer, progress_atom::value, st.name, segment, attempt, frames, taken);
+      },
+      [=](cut_atom, int segment, int attempt, std::int64_t pts) {
+        auto promise = self->make_response_promise();
+        self->request(self->state.stub, cut_timeout, cut_atom::value, segment, attempt, pts)
+            .then([=](bool done) mutable { promise.deliver(done); },
+                  [=](caf::error&) mutable { promise.deliver(false); });
+        return promise;
       },
   };
 }

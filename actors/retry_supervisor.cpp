@@ -202,7 +202,8 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
       [=](node_atom, const worker_capabilities& caps, const std::vector<caf::actor>& handles) {
         add_remote_workers(self, caps, handles);
       },
-      [=](progress_atom, const std::string& worker, int segment, int attempt, std::int64_t frames) {
+      [=](progress_atom, const std::string& worker, int segment, int attempt, std::int64_t frames,
+          std::int64_t taken) {
         auto& tasks = self->state.tasks;
         if (segment < 0 || segment >= static_cast<int>(tasks.size()) || tasks[segment].done) return;
         if (tasks[segment].in_flight.attempt != attempt) return;  // an earlier attempt's report
@@ -211,6 +212,7 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
           current = current || (w.name == worker && w.busy && w.segment == segment);
         if (!current) return;
         tasks[segment].frames_done = frames;
+        tasks[segment].frames_taken = taken;
         tasks[segment].progress_at = std::chrono::steady_clock::now();
         send_progress(self);
         offer_running_cut(self);  // an idle worker may be waiting for this segment's speed

@@ -121,6 +121,14 @@ void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome) {
   slot.token = 0;
   slot.stats.busy_s += outcome.encode_s;
   if (outcome.lost && slot.remote && !slot.gone) replace_worker(self, slot);  // drop it now
+  const auto& spec = st.tasks[outcome.segment_id].report.spec;
+  if (outcome.ok && outcome.video.end_pts > 0 && outcome.video.end_pts < spec.end_pts) {
+    // Cut short by a cut this supervisor never learnt of (a node's answer that timed out):
+    // its frames up to the segment's end would be missing.
+    outcome.ok = false;
+    outcome.error = fmt::format("the encode ended at pts {}, before the segment's end ({})",
+                                outcome.video.end_pts, spec.end_pts);
+  }
   record_attempt(self, outcome);
   if (outcome.ok)
     on_success(self, slot, outcome);
@@ -155,6 +163,7 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
   int attempt = ++task.attempts;
   auto settings = settings_for(st, id, task.failures);
   if (!slot.remote && st.options.local_threads > 0) settings.threads = st.options.local_threads;
+  task.frames_taken = -1;
   task.in_flight = attempt_record{};
   task.in_flight.attempt = attempt;
   task.in_flight.worker = slot.name;

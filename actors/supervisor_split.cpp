@@ -35,15 +35,23 @@ bool idle_worker_fits(const supervisor_state& st, int id) {
                      [&](const worker_slot& w) { return !w.busy && fits(st, w, id); });
 }
 
-// The local attempt with the most time left, judged by its own speed so far (its last report
+// Frames the attempt in `slot` has taken, -1 if it cannot be cut: a local worker's segment_end
+// says now; a remote one's last progress report said (the node checks again when asked).
+std::int64_t frames_taken(const supervisor_state& st, const worker_slot& slot) {
+  if (slot.end) return slot.end->armed() ? slot.end->taken() : -1;
+  return slot.remote ? st.tasks[slot.segment].frames_taken : -1;
+}
+
+// The attempt with the most time left, judged by its own speed so far (its last report
 // carried forward to now), if any is worth cutting, and where (see running_cut).
 std::optional<split_candidate> best_candidate(const supervisor_state& st) {
   auto now = std::chrono::steady_clock::now();
   std::optional<split_candidate> best;
   for (std::size_t w = 0; w < st.workers.size(); ++w) {
     const auto& slot = st.workers[w];
-    if (!slot.busy || !slot.end || !slot.end->armed() || !idle_worker_fits(st, slot.segment))
-      continue;
+    if (!slot.busy) continue;
+    std::int64_t taken = frames_taken(st, slot);
+    if (taken < 0 || !idle_worker_fits(st, slot.segment)) continue;
     const auto& task = st.tasks[slot.segment];
     const auto& spec = task.report.spec;
     double reported_s = seconds_between(task.attempt_at, task.progress_at);
@@ -52,8 +60,8 @@ std::optional<split_candidate> best_candidate(const supervisor_state& st) {
     std::int64_t total = spec.end_frame - spec.start_frame;
     auto encoded = std::min<std::int64_t>(
         total, task.frames_done + std::llround(fps * seconds_between(task.progress_at, now)));
-    auto at = running_cut(total, encoded, slot.end->taken(), fps,
-                          rest_overhead_frames(st.options.settings.codec));
+    auto at =
+        running_cut(total, encoded, taken, fps, rest_overhead_frames(st.options.settings.codec));
     double seconds_left = (total - encoded) / fps;
     if (!at || (best && best->seconds_left >= seconds_left)) continue;
     best = split_candidate{w, seconds_left, spec.start_frame + *at};
@@ -78,22 +86,46 @@ void record_cut(self_ptr self, int parent, const segment_split& cut) {
   st.queue.push_front(rest.id);
 }
 
-// The segmenter made `rest`: cuts the attempt short if it is still running and has not passed
-// the point yet, then queues the rest. Returns whether it did.
-bool cut_running(self_ptr self, std::size_t w, std::uint64_t token, const segment_split& cut) {
+// The attempt was cut (or not, `done`): records the cut and queues the rest.
+void on_cut_answer(self_ptr self, int id, const segment_split& cut, bool done) {
   const segment_spec& rest = cut.rest;
-  auto& st = self->state;
-  auto& slot = st.workers[w];
-  if (st.finished || slot.token != token) return false;  // that attempt is over
-  int id = slot.segment;
-  if (!slot.end->cut(id, st.tasks[id].in_flight.attempt, rest.start_pts)) {
+  if (!done) {
     spdlog::debug("[seg {:04d}] passed frame {} before it could be cut", id, rest.start_frame);
-    return false;
+    return;
   }
   spdlog::info("[seg {:04d}] cut at frame {} for an idle worker: segment {} takes frames {}-{}", id,
                rest.start_frame, rest.id, rest.start_frame, rest.end_frame - 1);
   record_cut(self, id, cut);
-  return true;
+  dispatch(self);
+}
+
+// The segmenter made the rest: cuts the attempt short if it is still running and has not
+// passed the point yet. A local worker's segment_end answers at once; a remote worker's node
+// answers through its proxy, before the attempt's outcome (both travel in order on the same
+// link), and the cut in progress holds off other cuts until then.
+void cut_running(self_ptr self, std::size_t w, std::uint64_t token, const segment_split& cut) {
+  auto& st = self->state;
+  auto& slot = st.workers[w];
+  if (st.finished || slot.token != token) {  // that attempt is over
+    st.splitting = false;
+    return;
+  }
+  int id = slot.segment;
+  int attempt = st.tasks[id].in_flight.attempt;
+  if (slot.end) {
+    st.splitting = false;
+    on_cut_answer(self, id, cut, slot.end->cut(id, attempt, cut.rest.start_pts));
+    return;
+  }
+  self->request(slot.handle, caf::infinite, cut_atom::value, id, attempt, cut.rest.start_pts)
+      .then(
+          [=](bool done) {
+            auto& st = self->state;
+            st.splitting = false;
+            // An attempt that ended meanwhile (lost, timed out) is encoded again whole.
+            if (!st.finished && st.workers[w].token == token) on_cut_answer(self, id, cut, done);
+          },
+          [=](caf::error&) { self->state.splitting = false; });
 }
 
 // A worker's speed: source frames per second over its finished attempts, or the job's so far.
@@ -142,17 +174,13 @@ void offer_running_cut(self_ptr self) {
   st.splitting = true;
   self->request(st.options.segmenter, caf::infinite, split_atom::value,
                 st.tasks[slot.segment].report.spec, candidate->at_frame, rest_id)
-      .then(
-          [=](segment_split& cut) {
-            self->state.splitting = false;
-            if (cut_running(self, w, token, cut)) dispatch(self);  // else: the next tick tries
-          },
-          [=](caf::error& err) {
-            self->state.splitting = false;
-            self->state.options.rebalance = false;
-            spdlog::warn("cutting a segment for an idle worker failed ({}): no more cuts",
-                         describe(err));
-          });
+      .then([=](segment_split& cut) { cut_running(self, w, token, cut); },  // else: next tick
+            [=](caf::error& err) {
+              self->state.splitting = false;
+              self->state.options.rebalance = false;
+              spdlog::warn("cutting a segment for an idle worker failed ({}): no more cuts",
+                           describe(err));
+            });
 }
 
 bool offer_cut_before_start(self_ptr self, std::size_t w, int id) {

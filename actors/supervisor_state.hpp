@@ -43,7 +43,8 @@ struct task_state {
   caf::message source;  // loaded segment_source, kept until the segment succeeds
   bool loading = false;
   bool done = false;
-  std::int64_t frames_done = 0;                       // progress of the attempt in flight
+  std::int64_t frames_done = 0;    // progress of the attempt in flight
+  std::int64_t frames_taken = -1;  // ... frames its encoder has taken; -1: it cannot be cut
   std::chrono::steady_clock::time_point attempt_at;   // when the attempt in flight started
   std::chrono::steady_clock::time_point progress_at;  // when frames_done was reported
   attempt_record in_flight;  // the attempt running now (settings and worker)

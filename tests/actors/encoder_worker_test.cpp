@@ -52,8 +52,9 @@ TEST_CASE("encoder_worker encodes a segment and reports progress") {
       std::int64_t last = -1;
       bool done = false;
       self->receive_while([&] { return !done; })(
-          [&](progress_atom, const std::string& name, int segment, int attempt,
-              std::int64_t frames) {
+          [&](progress_atom, const std::string& name, int segment, int attempt, std::int64_t frames,
+              std::int64_t taken) {
+            CHECK(taken == -1);  // this worker has no segment_end: its encodes cannot be cut
             CHECK(name == "local/3");
             CHECK(segment == 7);
             CHECK(attempt == 1);

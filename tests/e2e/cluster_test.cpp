@@ -53,21 +53,25 @@ struct cluster {
   std::string key = write_text(dir.file("cluster.key"), std::string(secret) + "\n");
   std::string address() const { return "127.0.0.1:" + std::to_string(port); }
 
+  // The [cluster] section of a job that listens on `port`.
+  std::string cluster_section(int local_workers) const {
+    return "[cluster]\nlisten = '" + address() + "'\nsecret_file = '" + key +
+           "'\nheartbeat = 0.5\nwait_for_workers = 60\nlocal_workers = " +
+           std::to_string(local_workers) + "\n";
+  }
+
   // A job that listens on `port`; `speed` slow enough for a worker to be caught mid-segment.
   std::string job(const std::string& input, const std::string& output, int local_workers,
                   const std::string& speed = "veryslow") const {
     return "[input]\npath = '" + input + "'\n[output]\npath = '" + output +
            "'\n[video]\ncodec = 'h264'\nspeed = '" + speed +
-           "'\n[audio]\ncodec = 'aac'\n[segments]\nduration = 1.0\nmin_duration = 0.5\n"
-           "[cluster]\nlisten = '" +
-           address() + "'\nsecret_file = '" + key +
-           "'\nheartbeat = 0.5\nwait_for_workers = 60\nlocal_workers = " +
-           std::to_string(local_workers) + "\n";
+           "'\n[audio]\ncodec = 'aac'\n[segments]\nduration = 1.0\nmin_duration = 0.5\n" +
+           cluster_section(local_workers);
   }
 
   // `pvenc-node worker` for this cluster, logging to <name>.log.
   std::unique_ptr<background_node> worker(const std::string& name, bool once = true,
-                                          const std::string& key_file = "") const {
+                                          const std::string& key_file = "", int workers = 1) const {
     std::vector<std::string> args = {"worker",
                                      "--join",
                                      address(),
@@ -76,7 +80,7 @@ struct cluster {
                                      "--name",
                                      name,
                                      "--workers",
-                                     "1",
+                                     std::to_string(workers),
                                      "--heartbeat",
                                      "0.5",
                                      "--log-level",
@@ -155,6 +159,40 @@ TEST_CASE("a coordinator and two worker nodes encode a clip: frame-exact, both n
   for (const auto& name : {"coordinator", "alpha", "beta"})
     CHECK(read_text(c.log(name)).find(secret) == std::string::npos);
   CHECK(read_text(c.dir.file("report.json")).find(secret) == std::string::npos);
+}
+
+TEST_CASE("rebalance on a worker node: its running segment is cut for its idle second worker") {
+  cluster c;
+  media_facts source;
+  std::string input = long_segment_source(c.dir, source);  // one segment, 240 frames
+  std::string output = c.dir.file("out.mp4");
+  std::string job = write_job(c.dir, one_segment_job(input, output, "", c.cluster_section(0)));
+  auto node = c.worker("duo", true, "", 2);
+  command_result run = run_node({"run", job, "--progress", "none", "--log-level", "info",
+                                 "--report", c.dir.file("report.json")},
+                                120);
+  INFO("coordinator: ", run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(node->wait(20) == 0);
+  media_facts out = read_media(output);
+  check_same_frames(source, out);
+  nlohmann::json report = read_json(c.dir.file("report.json"));
+  const auto& segments = report["segments"];
+  REQUIRE(segments.size() >= 2);
+  std::int64_t next_start = 0;
+  std::set<std::string> workers;
+  for (const auto& s : segments) {
+    CHECK(s.value("start_frame", -1) == next_start);  // file order, no gap, no overlap
+    next_start = s.value("end_frame", -1);
+    CHECK(s["attempt_log"].size() == 1);  // no attempt lost or failed
+    workers.insert(s.value("worker", ""));
+  }
+  CHECK(next_start == 240);
+  CHECK(segments[1].value("split_from", -1) == 0);
+  CHECK(workers.size() == 2);  // both of the node's workers encoded a part
+  // Cut while running (a cut before the start would need a speed measured on finished work).
+  CHECK(run.err.find("for an idle worker: segment 1 takes frames") != std::string::npos);
+  CHECK(run.err.find("cut off for idle workers") != std::string::npos);
 }
 
 // A job of 8 segments on two worker nodes, `target` (which stays for more jobs) and
