@@ -40,8 +40,9 @@ std::optional<int> cgroup_quota_cores() {
     text << file.rdbuf();
     if (auto cores = cores_of_cpu_max(text.str()); cores && (!tightest || *cores < *tightest))
       tightest = cores;
-    if (path.empty()) return tightest;
-    path.erase(path.rfind('/'));
+    auto slash = path.rfind('/');
+    if (path.empty() || slash == std::string::npos) return tightest;
+    path.erase(slash);
   }
 }
 

@@ -46,6 +46,7 @@ worker_count_choice choose_worker_count(int cores, std::int64_t available_bytes,
 worker_shape choose_worker_shape(const shape_request& r) {
   worker_shape shape;
   shape.workers = r.count_given ? r.workers : std::min(r.workers, std::max(1, r.segments));
+  if (shape.workers == 0) return {0, 1};  // no local workers: no local threads
   if (r.threads > 0) {
     shape.threads = r.threads;
     return shape;
