@@ -51,11 +51,12 @@ int main(int argc, char** argv) {
       "worker", "serve a coordinator (pvenc-node run --listen) as a worker node, job after job");
   worker_cmd->add_option("--join", worker.join, "the coordinator's HOST:PORT")->required();
   worker_cmd->add_option("--secret-file", worker.secret_file, "the cluster secret")->required();
-  worker_cmd->add_option("--workers", worker.workers, "encoder workers (default: one per usable core)")
+  worker_cmd
+      ->add_option("--workers", worker.workers, "encoder workers (default: one per usable core)")
       ->check(CLI::Range(1, 256));
   worker_cmd
       ->add_option("--threads", worker.threads,
-                   "encoder threads per worker (default: as the job says)")
+                   "encoder threads per worker (default: the job's workers.threads, else 1)")
       ->check(CLI::Range(1, 64));
   worker_cmd->add_option("--name", worker.name, "this node's name in reports (default: host:pid)");
   worker_cmd->add_option("--memory-limit", worker.memory_limit,
