@@ -124,8 +124,10 @@ void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome) {
   const auto& spec = st.tasks[outcome.segment_id].report.spec;
   if (outcome.ok && outcome.video.end_pts > 0 && outcome.video.end_pts < spec.end_pts) {
     // Cut short by a cut this supervisor never learnt of (a node's answer that timed out):
-    // its frames up to the segment's end would be missing.
+    // its frames up to the segment's end would be missing. Not the segment's fault: it is
+    // encoded again whole at the same quality step.
     outcome.ok = false;
+    outcome.lost = true;
     outcome.error = fmt::format("the encode ended at pts {}, before the segment's end ({})",
                                 outcome.video.end_pts, spec.end_pts);
   }

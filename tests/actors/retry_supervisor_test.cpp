@@ -38,6 +38,7 @@ struct job_request {
   actors::worker_capabilities remote_caps;
   std::map<int, std::int64_t> source_bytes;
   double wait_for_workers = 60;
+  bool first_remote_outcome_short = false;  // see short_first_relay
 };
 
 struct job_result {
@@ -46,6 +47,28 @@ struct job_result {
   std::optional<mux_result> mux;  // asked for only when the summary is ok
   bool cancelled = false;         // the cancel flag after the job
 };
+
+// Stands in for a node whose answer to a cut was lost: relays encode requests to `worker` and
+// reports the first successful outcome as ending one pts early, as a segment cut short would.
+caf::behavior short_first_relay(caf::event_based_actor* self, caf::actor worker) {
+  auto shortened = std::make_shared<bool>(false);
+  return {[=](actors::encode_atom, const caf::message& source,
+              const codecs::video_encode_settings& settings, int attempt, int drill) {
+    auto promise = self->make_response_promise<actors::segment_outcome>();
+    self->request(worker, caf::infinite, actors::encode_atom::value, source, settings, attempt,
+                  drill)
+        .then(
+            [=](actors::segment_outcome& outcome) mutable {
+              if (outcome.ok && !*shortened) {
+                *shortened = true;
+                outcome.video.end_pts -= 1;
+              }
+              promise.deliver(std::move(outcome));
+            },
+            [=](caf::error& err) mutable { promise.deliver(std::move(err)); });
+    return promise;
+  }};
+}
 
 // Runs segmenter, supervisor (with its workers), muxer and progress on `input` the way the job
 // runner does (1 s segments), then shuts every actor down.
@@ -100,10 +123,14 @@ job_result run_job(test::actor_env& env, const job_request& job) {
   caf::actor supervisor = env.track(actors::spawn_retry_supervisor(system, sup));
   if (job.remote_workers > 0) {
     std::vector<caf::actor> handles;
-    for (int i = 0; i < job.remote_workers; ++i)
-      handles.push_back(env.track(
+    for (int i = 0; i < job.remote_workers; ++i) {
+      caf::actor worker = env.track(
           actors::spawn_encoder_worker(system, job.remote_caps.node + "/" + std::to_string(i),
-                                       supervisor, std::make_shared<std::atomic<bool>>(false))));
+                                       supervisor, std::make_shared<std::atomic<bool>>(false)));
+      if (job.first_remote_outcome_short)
+        worker = env.track(system.spawn(short_first_relay, worker));
+      handles.push_back(worker);
+    }
     self->send(supervisor, actors::node_atom::value, job.remote_caps, handles);
   }
 
@@ -340,4 +367,37 @@ TEST_CASE("a segment no worker can take does not block the others; the job then 
     CHECK(r.summary->segments[id].attempts[0].ok);
     CHECK(r.summary->segments[id].attempts[0].worker == "small/0");
   }
+}
+
+TEST_CASE("an encode that ended before its segment's end is encoded again at the same quality") {
+  // A node cut the segment for an idle worker, but its answer never reached the supervisor:
+  // the frames after the cut would be missing. Not the segment's fault, so no quality step.
+  test::actor_env env;
+  test::temp_dir dir;
+  job_request job;
+  job.input = test::h264_clip(2, 25);
+  job.output = dir.file("out.mkv");
+  job.workers = 0;
+  job.remote_workers = 1;
+  job.remote_caps.node = "node";
+  job.remote_caps.codecs = {"h264"};
+  job.first_remote_outcome_short = true;
+  job_result r = run_job(env, job);
+  REQUIRE(r.summary);
+  CHECK(r.summary->ok);
+  CHECK(r.summary->retries == 0);
+  REQUIRE(r.summary->segments.size() == 2);
+  const auto& segs = r.summary->segments;
+  const auto& first = segs[0].attempts.size() > segs[1].attempts.size() ? segs[0] : segs[1];
+  const auto& other = &first == &segs[0] ? segs[1] : segs[0];
+  REQUIRE(first.attempts.size() == 2);
+  CHECK_FALSE(first.attempts[0].ok);
+  CHECK(first.attempts[0].lost);
+  CHECK(first.attempts[0].error.find("before the segment's end") != std::string::npos);
+  CHECK(first.attempts[1].ok);
+  CHECK(first.attempts[1].crf == first.attempts[0].crf);
+  CHECK(other.attempts.size() == 1);
+  REQUIRE(r.mux);
+  CHECK(r.mux->ok);
+  CHECK(test::decode_file(job.output).frames == 50);
 }
