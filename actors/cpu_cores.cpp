@@ -24,28 +24,6 @@ int affinity_cores() {
   return count;
 }
 
-// The tightest cpu.max quota of this process's cgroup v2 ("0::/PATH" in /proc/self/cgroup)
-// and of its parents.
-std::optional<int> cgroup_quota_cores() {
-  std::ifstream cgroups("/proc/self/cgroup");
-  std::string line, path;
-  while (std::getline(cgroups, line))
-    if (line.rfind("0::", 0) == 0) path = line.substr(3);
-  if (path.empty()) return std::nullopt;
-  std::optional<int> tightest;
-  for (;;) {
-    if (path == "/") path.clear();
-    std::ifstream file("/sys/fs/cgroup" + path + "/cpu.max");
-    std::stringstream text;
-    text << file.rdbuf();
-    if (auto cores = cores_of_cpu_max(text.str()); cores && (!tightest || *cores < *tightest))
-      tightest = cores;
-    auto slash = path.rfind('/');
-    if (path.empty() || slash == std::string::npos) return tightest;
-    path.erase(slash);
-  }
-}
-
 }  // namespace
 
 std::optional<int> cores_of_cpu_max(const std::string& text) {
@@ -59,10 +37,35 @@ std::optional<int> cores_of_cpu_max(const std::string& text) {
   return std::max(1, static_cast<int>(std::ceil(q / period)));
 }
 
+std::optional<int> cgroup_quota_cores(const std::string& proc_cgroup,
+                                      const std::string& cgroup_root) {
+  std::istringstream lines(proc_cgroup);
+  std::string line, path;
+  while (std::getline(lines, line))
+    if (line.rfind("0::", 0) == 0) path = line.substr(3);
+  if (path.empty()) return std::nullopt;
+  std::optional<int> tightest;
+  for (;;) {
+    if (path == "/") path.clear();
+    std::ifstream file(cgroup_root + path + "/cpu.max");
+    std::stringstream text;
+    text << file.rdbuf();
+    if (auto cores = cores_of_cpu_max(text.str()); cores && (!tightest || *cores < *tightest))
+      tightest = cores;
+    auto slash = path.rfind('/');
+    if (path.empty() || slash == std::string::npos) return tightest;
+    path.erase(slash);
+  }
+}
+
 int usable_cores() {
   int cores = affinity_cores();
   if (cores <= 0) cores = static_cast<int>(std::thread::hardware_concurrency());
-  if (auto quota = cgroup_quota_cores()) cores = std::min(cores, *quota);
+  std::ifstream proc("/proc/self/cgroup");
+  std::stringstream cgroups;
+  cgroups << proc.rdbuf();
+  if (auto quota = cgroup_quota_cores(cgroups.str(), "/sys/fs/cgroup"))
+    cores = std::min(cores, *quota);
   return std::max(1, cores);
 }
 

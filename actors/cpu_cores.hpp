@@ -15,4 +15,10 @@ int usable_cores();
 // nullopt when it sets no limit or cannot be read.
 std::optional<int> cores_of_cpu_max(const std::string& text);
 
+// The tightest quota of the cgroup v2 that `proc_cgroup` (the text of /proc/self/cgroup) names
+// in its "0::PATH" line, and of its parents up to the root: the cpu.max files under
+// `cgroup_root` (/sys/fs/cgroup). nullopt when none sets a limit.
+std::optional<int> cgroup_quota_cores(const std::string& proc_cgroup,
+                                      const std::string& cgroup_root);
+
 }  // namespace pvenc::actors

@@ -373,7 +373,16 @@ class job_driver {
                                           origin_s_, actors_.muxer, actors_.cancel);
   }
 
-  supervisor_options supervision() {
+  // What the supervisor reports of the segments resumed from the work directory. Taken before
+  // start_output hands their packets (and the rest of each encoded_video) to the muxer.
+  std::map<int, resumed_segment> resumed_summaries() const {
+    std::map<int, resumed_segment> summaries;
+    for (const auto& [id, video] : resumed_)
+      summaries[id] = {video.frames, video.bytes, video.quality, video.crf, video.probes};
+    return summaries;
+  }
+
+  supervisor_options supervision(std::map<int, resumed_segment> resumed) {
     supervisor_options sup;
     sup.plan = out_.plan;
     sup.settings = out_.settings;
@@ -395,8 +404,7 @@ class job_driver {
     sup.fail_attempts = job_.faults.fail_attempts;
     sup.crash_segments = job_.faults.crash_segments;
     sup.stall_segments = job_.faults.stall_segments;
-    for (const auto& [id, video] : resumed_)
-      sup.resumed[id] = {video.frames, video.bytes, video.quality, video.crf, video.probes};
+    sup.resumed = std::move(resumed);
     sup.interrupts = options_.interrupts;
     sup.segmenter = actors_.segmenter;
     sup.muxer = actors_.muxer;
@@ -406,8 +414,9 @@ class job_driver {
   }
 
   bool encode() {
+    auto resumed = resumed_summaries();
     start_output();
-    supervisor_options sup = supervision();
+    supervisor_options sup = supervision(std::move(resumed));
     actors_.supervisor = spawn_retry_supervisor(system_, std::move(sup));
     if (actors_.gatekeeper) self_->send(actors_.gatekeeper, start_atom::value, actors_.supervisor);
     phase("encoding");

@@ -69,8 +69,8 @@ std::string workers_text(const actors::job_outcome& outcome) {
     return std::to_string(outcome.workers) + (outcome.workers == 1 ? " worker" : " workers") +
            threads;
   return std::to_string(outcome.workers) + threads + " local + " + std::to_string(remote) +
-         " remote workers on " + std::to_string(nodes.size()) + " node" +
-         (nodes.size() == 1 ? "" : "s");
+         (remote == 1 ? " remote worker on " : " remote workers on ") +
+         std::to_string(nodes.size()) + (nodes.size() == 1 ? " node" : " nodes");
 }
 
 // --listen and --secret-file override the job's [cluster] section; returns a problem or "".

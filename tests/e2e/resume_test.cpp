@@ -17,12 +17,13 @@ using namespace pvenc::e2e;
 namespace {
 
 // A job slow enough to be caught mid-way: 6 x 1 s segments of 640x360 at speed "veryslow".
-// Not rebalanced: the runs must cut the video at the same points to give the same bytes.
+// Not rebalanced and one thread per worker, whatever the machine's cores: the runs must cut the
+// video at the same points and encode it the same way to give the same bytes.
 std::string slow_job(const std::string& input, const std::string& output) {
   return "[input]\npath = \"" + input + "\"\n[output]\npath = \"" + output +
          "\"\n[video]\ncodec = \"h264\"\nspeed = \"veryslow\"\n[audio]\ncodec = \"aac\"\n"
          "[segments]\nduration = 1.0\nmin_duration = 0.5\nrebalance = false\n"
-         "[workers]\ncount = 2\n";
+         "[workers]\ncount = 2\nthreads = 1\n";
 }
 
 std::string slow_source(const temp_dir& dir, media_facts& facts) {
