@@ -27,19 +27,24 @@ std::int64_t worker_memory_estimate(int width, int height) {
   return base_bytes + bytes_per_pixel * std::int64_t{std::max(width, 1)} * std::max(height, 1);
 }
 
+int cores_per_worker(const std::string& codec) {
+  return codec == "h265" ? 2 : 1;
+}
+
 worker_count_choice choose_worker_count(int cores, std::int64_t available_bytes, int width,
-                                        int height) {
+                                        int height, int cores_per_worker) {
   worker_count_choice choice;
-  choice.workers = std::max(1, cores);
+  const int wanted = std::max(1, cores / std::max(1, cores_per_worker));
+  choice.workers = wanted;
   if (available_bytes <= 0) return choice;
   std::int64_t each = worker_memory_estimate(width, height);
   auto fit = static_cast<int>(usable_share * static_cast<double>(available_bytes) /
                               static_cast<double>(each));
   if (fit >= choice.workers) return choice;
   choice.workers = std::max(1, fit);
-  choice.memory_note = fmt::format(
-      "{} workers, not {} (one per core): {} MiB available, ~{} MiB per worker at {}x{}",
-      choice.workers, cores, available_bytes >> 20, each >> 20, width, height);
+  choice.memory_note =
+      fmt::format("{} workers, not {}: {} MiB available, ~{} MiB per worker at {}x{}",
+                  choice.workers, wanted, available_bytes >> 20, each >> 20, width, height);
   return choice;
 }
 

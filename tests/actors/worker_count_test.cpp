@@ -1,4 +1,5 @@
-// The default number of local workers: one per core, capped by the available memory.
+// The default number of local workers: one per core (two for x265), capped by the available
+// memory.
 #include <doctest/doctest.h>
 
 #include "actors/worker_count.hpp"
@@ -11,6 +12,22 @@ TEST_CASE("one worker per core when memory is plentiful or unknown") {
   CHECK(plenty.memory_note.empty());
   CHECK(choose_worker_count(8, 0, 3840, 2160).workers == 8);  // unknown: no cap
   CHECK(choose_worker_count(0, 0, 640, 360).workers == 1);
+}
+
+TEST_CASE("x265 workers get two cores each; the other encoders one") {
+  CHECK(cores_per_worker("h265") == 2);
+  for (const char* codec : {"h264", "vp9", "av1"}) CHECK(cores_per_worker(codec) == 1);
+  CHECK(choose_worker_count(16, 0, 1280, 720, cores_per_worker("h265")).workers == 8);
+  CHECK(choose_worker_count(3, 0, 1280, 720, 2).workers == 1);
+  CHECK(choose_worker_count(1, 0, 1280, 720, 2).workers == 1);  // never 0
+  // Then each worker's threads share out the cores: 2 each.
+  shape_request r;
+  r.cores = 16;
+  r.workers = 8;
+  r.segments = 40;
+  CHECK(choose_worker_shape(r).threads == 2);
+  auto capped = choose_worker_count(64, 8 * worker_memory_estimate(3840, 2160), 3840, 2160, 2);
+  CHECK(capped.memory_note.find("6 workers, not 32") != std::string::npos);
 }
 
 TEST_CASE("fewer workers than cores when their encoders would not fit in memory") {

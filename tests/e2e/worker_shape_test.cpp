@@ -44,11 +44,11 @@ std::string own_cpus(int count) {
 
 // Runs a job without [workers] on the CPUs `cpus` (taskset's list syntax).
 shape_run run_on_cpus(const temp_dir& dir, const std::string& input, const std::string& cpus,
-                      const media_facts& source) {
+                      const media_facts& source, const std::string& codec = "h264") {
   std::string output = dir.file("out.mp4");
   std::string job = write_job(dir, "[input]\npath = '" + input + "'\n[output]\npath = '" + output +
-                                       "'\noverwrite = true\n[video]\ncodec = 'h264'\nspeed = "
-                                       "'ultrafast'\n[audio]\ncodec = 'none'\n");
+                                       "'\noverwrite = true\n[video]\ncodec = '" + codec +
+                                       "'\nspeed = 'ultrafast'\n[audio]\ncodec = 'none'\n");
   std::string report = dir.file("report.json");
   command_result result = run_command(
       {"taskset", "-c", cpus, node_path(), "run", job, "--report", report, "--progress", "none"},
@@ -74,6 +74,7 @@ TEST_CASE("without [workers], the usable cores choose the workers and their thre
     CHECK(report["settings"]["workers"] == 1);
     CHECK(report["settings"]["threads"] == 1);
     CHECK(report["workers"].size() == 1);
+    CHECK(report["segments"].size() == 1);  // one worker alone: the video is not cut finer
   }
   // Two of this process's CPUs, where its affinity mask and CPU quota give it two.
   std::string two_cpus = own_cpus(2);
@@ -93,5 +94,12 @@ TEST_CASE("without [workers], the usable cores choose the workers and their thre
     CHECK(report["segments"].size() >= 2);
     CHECK(report["settings"]["workers"] == 2);
     CHECK(report["settings"]["threads"] == 1);
+  }
+  SUBCASE("x265 on two cores: one worker with two threads, and the video is not cut finer") {
+    auto [report, summary] = run_on_cpus(dir, longer_input, two_cpus, four_segments, "h265");
+    CHECK(report["settings"]["workers"] == 1);
+    CHECK(report["settings"]["threads"] == 2);
+    CHECK(report["segments"].size() == 1);  // 4 s: shorter than one default segment
+    CHECK(summary.find("1 worker x 2 threads, 1 segment") != std::string::npos);
   }
 }
