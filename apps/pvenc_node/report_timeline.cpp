@@ -56,7 +56,7 @@ attempt_bar bar_of(const json& segment, const json& a) {
       "segment " + b.segment + ", attempt " + text_of(a, "attempt") + " on " + text_of(a, "worker");
   if (!text_of(a, "node").empty()) b.title += " (" + text_of(a, "node") + ")";
   b.title += ": " + fixed(b.encode_s, 2) + " s, ";
-  b.title += b.lost ? "lost with its node" : b.ok ? "ok" : "failed";
+  b.title += b.lost ? "lost, encoded again unchanged" : b.ok ? "ok" : "failed";
   if (number_of(a, "crf")) b.title += ", crf " + text_of(a, "crf");
   if (number_of(a, "bitrate")) b.title += ", " + html::bitrate_text(*number_of(a, "bitrate"));
   if (!text_of(a, "error").empty()) b.title += "\n" + text_of(a, "error");
