@@ -398,6 +398,8 @@ class job_driver {
     out_.threads = shape.threads;
     sup.worker_count = shape.workers;
     sup.local_threads = shape.threads;
+    sup.remote_cores_per_worker =
+        job_.workers.threads > 0 ? 1 : cores_per_worker(out_.settings.codec);
     sup.node_name = default_node_name();
     sup.wait_for_workers = job_.cluster.wait_for_workers;
     codecs::output_size(out_.input.video.params, out_.settings, sup.output_width,

@@ -103,7 +103,8 @@ caf::behavior node_worker(self_ptr self, std::string name) {
           return promise;
         }
         st.pending->segment = source.segment_id;
-        spdlog::info("[seg {:04d}] {} encoding (attempt {})", source.segment_id, st.name, attempt);
+        spdlog::info("[seg {:04d}] {} encoding (attempt {}, {} thread{})", source.segment_id,
+                     st.name, attempt, settings.threads, settings.threads == 1 ? "" : "s");
         st.cancel->store(false);
         self->request(st.encoder, caf::infinite, encode_atom::value,
                       caf::make_message(std::move(source)), settings, attempt, drill)

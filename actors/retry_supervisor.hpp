@@ -36,8 +36,11 @@ struct supervisor_options {
   codecs::video_encode_settings settings;
   int output_width = 0;  // the frames the encoder gets (what a worker must accept)
   int output_height = 0;
-  int worker_count = 1;         // local workers; 0: only remote ones
-  int local_threads = 0;        // encoder threads of each local worker; 0: settings.threads
+  int worker_count = 1;   // local workers; 0: only remote ones
+  int local_threads = 0;  // encoder threads of each local worker; 0: settings.threads
+  // A node that does not pin its threads (--threads) lends its N workers as N / k workers
+  // with k threads each (k = this; 1: as they are; see cores_per_worker).
+  int remote_cores_per_worker = 1;
   std::string node_name;        // this process's node name (reports of local workers)
   double wait_for_workers = 0;  // seconds to wait while no worker can take the queued segments
   bool rebalance = true;        // cut running segments when workers run out of work

@@ -165,6 +165,7 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
   int attempt = ++task.attempts;
   auto settings = settings_for(st, id, task.failures);
   if (!slot.remote && st.options.local_threads > 0) settings.threads = st.options.local_threads;
+  if (slot.remote && slot.threads > 0) settings.threads = slot.threads;
   task.frames_taken = -1;
   task.in_flight = attempt_record{};
   task.in_flight.attempt = attempt;

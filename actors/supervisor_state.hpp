@@ -29,6 +29,7 @@ struct worker_slot {
   bool remote = false;
   bool gone = false;         // a remote worker that left (or was dropped): never used again
   worker_capabilities caps;  // remote workers only
+  int threads = 0;           // remote workers only: encoder threads of its attempts; 0: the job's
   bool busy = false;
   int segment = -1;         // segment in flight
   std::uint64_t token = 0;  // identifies the attempt in flight; 0: none

@@ -120,11 +120,18 @@ void watch_for_stuck_queue(self_ptr self) {
 void add_remote_workers(self_ptr self, const worker_capabilities& caps,
                         const std::vector<caf::actor>& handles) {
   auto& st = self->state;
-  for (std::size_t i = 0; i < handles.size(); ++i) {
+  // A node without --threads lends its workers as cores: where the codec's encoder uses k
+  // threads better than k encodes, one in k of them is used (the others idle), and the used
+  // ones share the node's workers out as threads (3 workers, k = 2: 1 x 3), as local cores are.
+  int per = caps.threads > 0 ? 1 : std::max(1, st.options.remote_cores_per_worker);
+  std::size_t used = std::max<std::size_t>(1, handles.size() / per);
+  int threads = static_cast<int>(handles.size() / used);
+  for (std::size_t i = 0; i < used && i < handles.size(); ++i) {
     worker_slot slot;
     slot.name = caps.node + "/" + std::to_string(i);
     slot.remote = true;
     slot.caps = caps;
+    if (used < handles.size()) slot.threads = threads;
     slot.handle = handles[i];
     slot.stats.id = slot.name;
     slot.stats.node = caps.node;
@@ -133,7 +140,11 @@ void add_remote_workers(self_ptr self, const worker_capabilities& caps,
     st.live->push_back(slot.handle);
     st.workers.push_back(std::move(slot));
   }
-  spdlog::info("node {} joined with {} workers", caps.node, handles.size());
+  if (used < handles.size())
+    spdlog::info("node {} joined with {} workers: used as {} x {} threads", caps.node,
+                 handles.size(), used, threads);
+  else
+    spdlog::info("node {} joined with {} workers", caps.node, handles.size());
   watch_for_stuck_queue(self);
   dispatch(self);
 }

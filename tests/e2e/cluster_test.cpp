@@ -195,6 +195,33 @@ TEST_CASE("rebalance on a worker node: its running segment is cut for its idle s
   CHECK(run.err.find("cut off for idle workers") != std::string::npos);
 }
 
+TEST_CASE("an h265 job takes a two-worker node without --threads as one two-thread worker") {
+  cluster c;
+  media_facts source;
+  std::string input = cluster_source(c.dir, source, 3);
+  std::string output = c.dir.file("out.mp4");
+  std::string job = write_job(
+      c.dir, "[input]\npath = '" + input + "'\n[output]\npath = '" + output +
+                 "'\n[video]\ncodec = 'h265'\nspeed = 'ultrafast'\n[audio]\ncodec = 'none'\n"
+                 "[segments]\nduration = 1.0\nmin_duration = 0.5\n" +
+                 c.cluster_section(0));
+  auto node = c.worker("duo", true, "", 2);
+  command_result run = run_node({"run", job, "--progress", "none", "--log-level", "info",
+                                 "--report", c.dir.file("report.json")},
+                                120);
+  INFO("coordinator: ", run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(node->wait(20) == 0);
+  check_same_frames(source, read_media(output));
+  nlohmann::json report = read_json(c.dir.file("report.json"));
+  CHECK(report["workers"].size() == 1);
+  CHECK(run.err.find("1 remote worker on 1 node") != std::string::npos);
+  CHECK(run.err.find("used as 1 x 2 threads") != std::string::npos);
+  std::string node_log = read_text(c.log("duo"));
+  CHECK(node_log.find("2 threads)") != std::string::npos);
+  CHECK(node_log.find("1 thread)") == std::string::npos);
+}
+
 // A job of 8 segments on two worker nodes, `target` (which stays for more jobs) and
 // "survivor" (--once), with no local workers; started once `target` is encoding a segment.
 struct two_node_job {
