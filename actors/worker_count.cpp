@@ -28,7 +28,7 @@ std::int64_t worker_memory_estimate(int width, int height) {
 }
 
 int cores_per_worker(const std::string& codec) {
-  return codec == "h265" ? 2 : 1;
+  return codec == "h265" || codec == "av1" ? 2 : 1;
 }
 
 worker_count_choice choose_worker_count(int cores, std::int64_t available_bytes, int width,

@@ -24,10 +24,11 @@ worker_count_choice choose_worker_count(int cores, std::int64_t available_bytes,
                                         int height, int cores_per_worker = 1);
 
 // The cores a worker gets by default for `codec`: more than one only where one encoder's own
-// threads use them better than as many single-thread encoders of separate segments do. x265
-// (wavefront and frame threads): 2, measured on 2 cores (c720s, medium): ffmpeg's one x265
-// at 94 % of the hardware limit, two single-thread x265 at once 89 %, pvenc 2 x 1 82 %. x264,
-// VP9, SVT-AV1: 1 (their pipelines refill at every segment; x264 2 x 1 beat 1 x 2 by 20 %).
+// threads use them at least as well as as many single-thread encoders of separate segments
+// do. Measured on 2 cores, 720p, `medium`, pvenc 1 x 2 (10 s segments) against 2 x 1:
+// x265 1.00x / 0.90x ffmpeg on c720 (its own threads 94 % of the limit, two single-thread
+// x265 at once 89 %); SVT-AV1 1.24x / 1.24x on c720, 1.24x / 1.11x on c720s, with a quarter
+// less memory. x264 0.95x / 1.10x and VP9 0.98x / 1.07x: 1.
 int cores_per_worker(const std::string& codec);
 
 // The local workers a job runs and each one's encoder threads.

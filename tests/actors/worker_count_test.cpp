@@ -14,9 +14,10 @@ TEST_CASE("one worker per core when memory is plentiful or unknown") {
   CHECK(choose_worker_count(0, 0, 640, 360).workers == 1);
 }
 
-TEST_CASE("x265 workers get two cores each; the other encoders one") {
+TEST_CASE("x265 and SVT-AV1 workers get two cores each; x264 and VP9 one") {
   CHECK(cores_per_worker("h265") == 2);
-  for (const char* codec : {"h264", "vp9", "av1"}) CHECK(cores_per_worker(codec) == 1);
+  CHECK(cores_per_worker("av1") == 2);
+  for (const char* codec : {"h264", "vp9"}) CHECK(cores_per_worker(codec) == 1);
   CHECK(choose_worker_count(16, 0, 1280, 720, cores_per_worker("h265")).workers == 8);
   CHECK(choose_worker_count(3, 0, 1280, 720, 2).workers == 1);
   CHECK(choose_worker_count(1, 0, 1280, 720, 2).workers == 1);  // never 0
