@@ -99,6 +99,19 @@ std::unique_ptr<background_node> coordinator(const cluster& c, const std::string
       c.log("coordinator"));
 }
 
+// Runs `job` in the foreground (info log, report in `c.dir`) with one node "duo" of two
+// workers, which must succeed and leave with it.
+command_result run_with_two_worker_node(const cluster& c, const std::string& job) {
+  auto node = c.worker("duo", true, "", 2);
+  command_result run = run_node({"run", job, "--progress", "none", "--log-level", "info",
+                                 "--report", c.dir.file("report.json")},
+                                120);
+  INFO("coordinator: ", run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK(node->wait(20) == 0);
+  return run;
+}
+
 // The names of the workers that encoded each segment (its successful attempt).
 std::set<std::string> segment_nodes(const nlohmann::json& report) {
   std::set<std::string> nodes;
@@ -167,13 +180,8 @@ TEST_CASE("rebalance on a worker node: its running segment is cut for its idle s
   std::string input = long_segment_source(c.dir, source);  // one segment, 240 frames
   std::string output = c.dir.file("out.mp4");
   std::string job = write_job(c.dir, one_segment_job(input, output, "", c.cluster_section(0)));
-  auto node = c.worker("duo", true, "", 2);
-  command_result run = run_node({"run", job, "--progress", "none", "--log-level", "info",
-                                 "--report", c.dir.file("report.json")},
-                                120);
+  command_result run = run_with_two_worker_node(c, job);
   INFO("coordinator: ", run.err);
-  REQUIRE(run.exit_code == 0);
-  CHECK(node->wait(20) == 0);
   media_facts out = read_media(output);
   check_same_frames(source, out);
   nlohmann::json report = read_json(c.dir.file("report.json"));
@@ -205,13 +213,8 @@ TEST_CASE("an h265 job takes a two-worker node without --threads as one two-thre
                  "'\n[video]\ncodec = 'h265'\nspeed = 'ultrafast'\n[audio]\ncodec = 'none'\n"
                  "[segments]\nduration = 1.0\nmin_duration = 0.5\n" +
                  c.cluster_section(0));
-  auto node = c.worker("duo", true, "", 2);
-  command_result run = run_node({"run", job, "--progress", "none", "--log-level", "info",
-                                 "--report", c.dir.file("report.json")},
-                                120);
+  command_result run = run_with_two_worker_node(c, job);
   INFO("coordinator: ", run.err);
-  REQUIRE(run.exit_code == 0);
-  CHECK(node->wait(20) == 0);
   check_same_frames(source, read_media(output));
   nlohmann::json report = read_json(c.dir.file("report.json"));
   CHECK(report["workers"].size() == 1);
