@@ -17,6 +17,7 @@
 #include "actors/job_identity.hpp"
 #include "actors/muxer.hpp"
 #include "actors/protocol.hpp"
+#include "actors/resume_layout.hpp"
 #include "actors/retry_supervisor.hpp"
 #include "actors/scheduler_config.hpp"
 #include "actors/segmenter.hpp"
@@ -264,7 +265,8 @@ class job_driver {
     request.workers = local_workers();
     request.count_given = options_.workers_override > 0 || job_.workers.count >= 0;
     request.threads = job_.workers.threads;
-    request.segments = static_cast<int>(out_.plan.segments.size() - resumed_.size());
+    request.segments =
+        static_cast<int>(out_.plan.segments.size() + resumed_cuts_.size() - resumed_.size());
     request.available_bytes = available_memory_bytes();
     codecs::output_size(out_.input.video.params, out_.settings, request.width, request.height);
     return choose_worker_shape(request);
@@ -327,7 +329,7 @@ class job_driver {
                                         "other settings; delete it to start over");
       if (store_->has_manifest()) {
         resumed_ = store_->load();
-        drop_cut_segments();
+        reuse_cut_parts();
       } else
         store_->reset();
     } catch (const std::exception& e) {
@@ -337,26 +339,32 @@ class job_driver {
     out_.resumed_segments = static_cast<int>(resumed_.size());
     if (!resumed_.empty())
       spdlog::info("resuming: {} of {} segments already finished", resumed_.size(),
-                   out_.plan.segments.size());
+                   out_.plan.segments.size() + resumed_cuts_.size());
     return true;
   }
 
-  // A segment that was cut short for an idle worker (segments.rebalance) is stored in parts;
-  // only whole segments of the plan are resumed, the parts are encoded again as one.
-  void drop_cut_segments() {
-    const auto& plan = out_.plan.segments;
-    for (auto it = resumed_.begin(); it != resumed_.end();) {
-      bool whole = it->first < static_cast<int>(plan.size()) &&
-                   it->second.end_pts == plan[it->first].end_pts;
-      if (whole) {
-        ++it;
-        continue;
-      }
-      if (it->first < static_cast<int>(plan.size()))
-        spdlog::info("[seg {:04d}] was cut short in the earlier run: encoding it again", it->first);
-      store_->discard(it->first);
-      it = resumed_.erase(it);
+  // A segment that was cut for an idle worker (segments.rebalance) is stored in parts: the
+  // parts are kept, under the ids the cuts made again get (resume_layout), and only the gaps
+  // between them are encoded. Parts that fit nowhere are dropped from the store.
+  void reuse_cut_parts() {
+    std::map<int, stored_span> spans;
+    for (const auto& [id, video] : resumed_) spans[id] = {video.start_pts, video.end_pts};
+    resume_layout layout = layout_resume(out_.input, out_.plan, spans);
+    for (const auto& [id, video] : resumed_) {
+      auto kept = layout.kept.find(id);
+      if (kept != layout.kept.end() && kept->second == id) continue;
+      if (kept == layout.kept.end())
+        spdlog::info("[seg {:04d}] a part of an earlier run that fits no segment now: dropped", id);
+      store_->discard(id);  // dropped, or stored again under its new id below
     }
+    std::map<int, codecs::encoded_video> parts;
+    for (const auto& [old_id, id] : layout.kept) {
+      auto& video = resumed_.at(old_id);
+      if (old_id != id) store_->save(id, video);
+      parts.emplace(id, std::move(video));
+    }
+    resumed_ = std::move(parts);
+    resumed_cuts_ = std::move(layout.cuts);
   }
 
   void start_output() {
@@ -364,6 +372,7 @@ class job_driver {
     mux.output_path = job_.output.path;
     mux.container = config::container_for_path(job_.output.path)->muxer;
     mux.segment_count = static_cast<int>(out_.plan.segments.size());
+    for (const auto& cut : resumed_cuts_) mux.splits.emplace_back(cut.head.id, cut.rest.id);
     mux.expect_audio = !audio_codec_.empty();
     mux.store = std::move(store_);
     actors_.muxer = spawn_muxer(system_, std::move(mux));
@@ -414,6 +423,7 @@ class job_driver {
     sup.crash_segments = job_.faults.crash_segments;
     sup.stall_segments = job_.faults.stall_segments;
     sup.resumed = std::move(resumed);
+    sup.resumed_cuts = resumed_cuts_;
     sup.interrupts = options_.interrupts;
     sup.segmenter = actors_.segmenter;
     sup.muxer = actors_.muxer;
@@ -459,7 +469,8 @@ class job_driver {
   int cores_ = 1;            // usable cores, ditto
   double origin_s_ = 0;
   std::optional<work_store> store_;
-  std::map<int, codecs::encoded_video> resumed_;
+  std::map<int, codecs::encoded_video> resumed_;  // by the ids of this run's tasks
+  std::vector<segment_split> resumed_cuts_;       // see reuse_cut_parts
   clock_type::time_point phase_started_;
 };
 

@@ -144,10 +144,25 @@ void guarded(muxer_state& st, Step&& step) {
   try_finish(st);
 }
 
+// Segment `rest` follows `segment` in the file. Throws when `segment` is unknown or written.
+void insert_rest(muxer_state& st, int segment, int rest) {
+  auto it = std::find(st.order.begin(), st.order.end(), segment);
+  if (it == st.order.end() || std::find(st.order.begin(), st.order.end(), rest) != st.order.end())
+    throw std::runtime_error("split of unknown segment " + std::to_string(segment));
+  if (static_cast<std::size_t>(it - st.order.begin()) < st.next_turn)
+    throw std::runtime_error("segment " + std::to_string(segment) + " split after it was written");
+  st.order.insert(it + 1, rest);
+}
+
 caf::behavior muxer(caf::stateful_actor<muxer_state>* self, muxer_options options) {
   self->state.options = std::move(options);
   auto& st = self->state;
   for (int id = 0; id < st.options.segment_count; ++id) st.order.push_back(id);
+  try {
+    for (const auto& [segment, rest] : st.options.splits) insert_rest(st, segment, rest);
+  } catch (const std::exception& e) {
+    st.error = e.what();
+  }
   return {
       [=, &st](video_atom, segment_outcome& outcome) {
         guarded(st, [&] {
@@ -158,16 +173,7 @@ caf::behavior muxer(caf::stateful_actor<muxer_state>* self, muxer_options option
         });
       },
       [=, &st](split_atom, int segment, int rest) {
-        guarded(st, [&] {
-          auto it = std::find(st.order.begin(), st.order.end(), segment);
-          if (it == st.order.end() ||
-              std::find(st.order.begin(), st.order.end(), rest) != st.order.end())
-            throw std::runtime_error("split of unknown segment " + std::to_string(segment));
-          if (static_cast<std::size_t>(it - st.order.begin()) < st.next_turn)
-            throw std::runtime_error("segment " + std::to_string(segment) +
-                                     " split after it was written");
-          st.order.insert(it + 1, rest);
-        });
+        guarded(st, [&] { insert_rest(st, segment, rest); });
       },
       [=, &st](audio_atom, const codecs::stream_params& params) {
         guarded(st, [&] { st.audio_params = params; });

@@ -9,6 +9,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <caf/fwd.hpp>
 
@@ -18,8 +20,9 @@ namespace pvenc::actors {
 
 struct muxer_options {
   std::string output_path;
-  std::string container;  // libavformat muxer name
-  int segment_count = 0;  // of the plan (ids 0..n-1); split_atom adds more
+  std::string container;                    // libavformat muxer name
+  int segment_count = 0;                    // of the plan (ids 0..n-1); split_atom adds more
+  std::vector<std::pair<int, int>> splits;  // (segment, rest) known from the start (--resume)
   bool expect_audio = false;
   std::optional<work_store> store;  // where finished segments are kept; none: not kept
 };

@@ -167,7 +167,8 @@ typename Inspector::result_type inspect(Inspector& f, quality_probe& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, encoded_video& x) {
   return f(caf::meta::type_name("encoded_video"), x.params, x.packets, x.encoder, x.frames,
-           x.end_pts, x.bytes, x.corrupt_packets, x.quality, x.quality_note, x.crf, x.probes);
+           x.start_pts, x.end_pts, x.bytes, x.corrupt_packets, x.quality, x.quality_note, x.crf,
+           x.probes);
 }
 
 }  // namespace pvenc::codecs

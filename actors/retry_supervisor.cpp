@@ -164,20 +164,25 @@ caf::behavior retry_supervisor(caf::stateful_actor<supervisor_state>* self,
     task_state t;
     t.report.spec = spec;
     st.frames_total += spec.end_frame - spec.start_frame;
-    if (auto it = st.options.resumed.find(spec.id); it != st.options.resumed.end()) {
-      t.done = true;
-      t.report.resumed = true;
-      t.report.frames = t.frames_done = it->second.frames;
-      t.report.bytes = it->second.bytes;
-      t.report.quality = it->second.quality;
-      t.report.crf = it->second.crf;
-      t.report.probes = it->second.probes;
-      ++st.done;
-    }
     st.tasks.push_back(std::move(t));
+  }
+  for (const auto& cut : st.options.resumed_cuts) add_cut(st, cut);
+  for (const auto& [id, resumed] : st.options.resumed) {
+    if (id < 0 || id >= static_cast<int>(st.tasks.size())) continue;
+    auto& t = st.tasks[id];
+    t.done = true;
+    t.report.resumed = true;
+    t.report.frames = t.frames_done = resumed.frames;
+    t.report.bytes = resumed.bytes;
+    t.report.quality = resumed.quality;
+    t.report.crf = resumed.crf;
+    t.report.probes = resumed.probes;
+    ++st.done;
   }
   for (int id : st.options.plan.queue_order)
     if (!st.tasks[id].done) st.queue.push_back(id);
+  for (auto id = st.options.plan.segments.size(); id < st.tasks.size(); ++id)
+    if (!st.tasks[id].done) st.queue.push_front(static_cast<int>(id));  // rests first, as cut
   return {
       [=](start_atom) {
         self->state.promise = self->make_response_promise();

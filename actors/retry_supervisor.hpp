@@ -48,6 +48,9 @@ struct supervisor_options {
   int crf_step = 4;
   int max_crf = 51;
   std::map<int, resumed_segment> resumed;  // by segment id: not encoded again
+  // --resume: cuts of an earlier run made again first (resume_layout; the muxer has them
+  // already); `resumed` may then name their rests too.
+  std::vector<segment_split> resumed_cuts;
   double segment_timeout = 0;       // seconds per attempt; 0: derived from the measured speed
   std::vector<int> fail_segments;   // fault drills: these fail ...
   int fail_attempts = 1;            // ... on their first N attempts

@@ -73,17 +73,10 @@ std::optional<split_candidate> best_candidate(const supervisor_state& st) {
 // it, and the rest is queued first.
 void record_cut(self_ptr self, int parent, const segment_split& cut) {
   auto& st = self->state;
-  auto& task = st.tasks[parent];
-  const segment_spec& rest = cut.rest;
-  task.report.spec = cut.head;
-  task.source = caf::message{};  // the next attempt reads the shorter segment
-  self->send(st.options.muxer, split_atom::value, parent, rest.id);
-  task_state added;
-  added.failures = task.failures;  // the rest keeps the quality step the segment is at
-  added.report.spec = rest;
-  added.report.split_from = parent;
-  st.tasks.push_back(std::move(added));
-  st.queue.push_front(rest.id);
+  add_cut(st, cut);
+  st.tasks[parent].source = caf::message{};  // the next attempt reads the shorter segment
+  self->send(st.options.muxer, split_atom::value, parent, cut.rest.id);
+  st.queue.push_front(cut.rest.id);
 }
 
 // The attempt was cut (or not, `done`): records the cut and queues the rest.
@@ -160,6 +153,16 @@ std::optional<free_worker> first_free(const supervisor_state& st, std::size_t w,
 }
 
 }  // namespace
+
+void add_cut(supervisor_state& st, const segment_split& cut) {
+  auto& task = st.tasks[cut.head.id];
+  task.report.spec = cut.head;
+  task_state added;
+  added.failures = task.failures;  // the rest keeps the quality step the segment is at
+  added.report.spec = cut.rest;
+  added.report.split_from = cut.head.id;
+  st.tasks.push_back(std::move(added));
+}
 
 void offer_running_cut(self_ptr self) {
   auto& st = self->state;

@@ -90,7 +90,11 @@ void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome);
 segment_outcome made_up_failure(const worker_slot& slot, int segment, int attempt,
                                 std::string error, double seconds, bool lost = false);
 
-// supervisor_split.cpp (both only with options.rebalance; one cut at a time)
+// supervisor_split.cpp
+// Segment cut.head.id becomes cut.head and gets a task for cut.rest (whose id must be the next
+// task's): the state only; the muxer and the queue are the caller's.
+void add_cut(supervisor_state& st, const segment_split& cut);
+// (both only with options.rebalance; one cut at a time)
 // When a worker is idle and nothing waits, cuts the running local segment with the most work
 // left in two; the idle worker gets the rest as a new segment.
 void offer_running_cut(self_ptr self);

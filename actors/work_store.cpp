@@ -17,7 +17,7 @@ namespace pvenc::actors {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr int manifest_version = 3;  // 2: quality, crf, probes; 3: end_pts
+constexpr int manifest_version = 4;  // 2: quality, crf, probes; 3: end_pts; 4: start_pts
 
 std::string segment_file(int id) {
   return fmt::format("seg-{:06d}.bin", id);

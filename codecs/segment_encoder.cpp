@@ -140,6 +140,7 @@ struct segment_pipeline {
 
   void finish() {
     if (fail_at >= 0) throw av_error("injected encoder failure (faults.fail_segments)");
+    out.start_pts = source.start_pts;
     out.end_pts = hooks.end ? std::min(source.end_pts, hooks.end->close()) : source.end_pts;
     if (rates && held) cover_held(out.end_pts);
     enc->encode(nullptr, [&](AVPacket& p) { collect(p); });

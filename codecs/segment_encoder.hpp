@@ -43,6 +43,7 @@ struct encoded_video {
   std::vector<media_packet> packets;  // decode order
   std::string encoder;                // "libx264"
   std::int64_t frames = 0;            // frames encoded
+  std::int64_t start_pts = 0;  // source pts: the segment's start (its first frame's)
   std::int64_t end_pts = 0;  // source pts: the end it had (earlier than the source's when cut)
   std::int64_t bytes = 0;
   int corrupt_packets = 0;   // source packets the decoder rejected

@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 
+#include "actors/resume_layout.hpp"
 #include "actors/segment_plan.hpp"
 
 using namespace pvenc;
@@ -377,5 +379,49 @@ TEST_CASE("split_segment cuts a segment mid-GOP into two that own its frames onc
       CHECK(i < s->first_packet + s->packet_count);
     }
     CHECK(owned == frames_of(*s));
+  }
+}
+
+TEST_CASE("layout_resume keeps the stored parts of cut segments and queues the gaps") {
+  codecs::media_info info = make_info({10, 24});  // 240 frames, pts = frame * 40
+  plan_options options;
+  options.rules.duration = 4.0;
+  options.rules.min_duration = 1.0;
+  segment_plan plan = actors::plan_segments(info, options);
+  REQUIRE(plan.segments.size() >= 2);
+  const auto& first = plan.segments[0];
+  const auto& second = plan.segments[1];
+  auto plan_size = static_cast<int>(plan.segments.size());
+  auto pts = [](std::int64_t frame) { return frame * frame_ms; };
+  std::int64_t a = first.start_frame + 10, b = first.start_frame + 30;
+  REQUIRE(b < first.end_frame);
+  std::map<int, actors::stored_span> stored;
+  stored[0] = {first.start_pts, pts(a)};               // head of segment 0
+  stored[plan_size + 5] = {pts(b), first.end_pts};     // a rest of it, frames b..end
+  stored[1] = {second.start_pts, second.end_pts};      // segment 1, whole
+  stored[plan_size + 9] = {pts(a) + 1, pts(a) + 7};    // no frame starts there
+  stored[plan_size + 2] = {first.end_pts, pts(1000)};  // beyond its segment's end
+
+  actors::resume_layout layout = actors::layout_resume(info, plan, stored);
+  // Segment 0 is cut at a and b: pieces 0 [start, a), plan_size [a, b), plan_size + 1 [b, end).
+  REQUIRE(layout.cuts.size() == 2);
+  CHECK(layout.cuts[0].head.id == 0);
+  CHECK(layout.cuts[0].head.end_frame == a);
+  CHECK(layout.cuts[0].rest.id == plan_size);
+  CHECK(layout.cuts[1].head.id == plan_size);
+  CHECK(layout.cuts[1].head.start_frame == a);
+  CHECK(layout.cuts[1].head.end_frame == b);
+  CHECK(layout.cuts[1].rest.id == plan_size + 1);
+  CHECK(layout.cuts[1].rest.start_pts == pts(b));
+  CHECK(layout.cuts[1].rest.end_pts == first.end_pts);
+  std::map<int, int> expected = {{0, 0}, {1, 1}, {plan_size + 5, plan_size + 1}};
+  CHECK(layout.kept == expected);
+
+  SUBCASE("a part that does not start at its segment's start or a cut is not a head") {
+    std::map<int, actors::stored_span> odd;
+    odd[0] = {first.start_pts + 1, first.end_pts};
+    actors::resume_layout none = actors::layout_resume(info, plan, odd);
+    CHECK(none.cuts.empty());
+    CHECK(none.kept.empty());
   }
 }

@@ -116,7 +116,7 @@ TEST_CASE("SIGKILL mid-job, then --resume: only the rest is encoded, same frames
   CHECK(frame_checksums(dir, output) == frame_checksums(dir, reference));
 }
 
-TEST_CASE("--resume encodes a segment cut for an idle worker again, whole") {
+TEST_CASE("--resume keeps the finished part of a segment cut for an idle worker") {
   temp_dir dir;
   media_facts source;
   std::string input = long_segment_source(dir, source);
@@ -138,7 +138,20 @@ TEST_CASE("--resume encodes a segment cut for an idle worker again, whole") {
       run_node({"run", job, "--progress", "none", "--resume", "--report", report}, 120);
   INFO("stderr: ", resumed.err);
   REQUIRE(resumed.exit_code == 0);
-  CHECK(read_json(report).value("resumed_segments", -1) == 0);  // parts are not reused
+  nlohmann::json r = read_json(report);
+  CHECK(r.value("resumed_segments", -1) >= 1);  // the finished head is kept
+  const auto& segments = r["segments"];
+  REQUIRE(segments.size() >= 2);
+  CHECK(segments[0].value("resumed", false));
+  std::int64_t next_start = 0;
+  bool encoded = false;  // the rest, at least, was encoded in this run
+  for (const auto& s : segments) {
+    CHECK(s.value("start_frame", -1) == next_start);  // file order, no gap, no overlap
+    next_start = s.value("end_frame", -1);
+    encoded = encoded || !s.value("resumed", false);
+  }
+  CHECK(next_start == source.video.frames);
+  CHECK(encoded);
   media_facts out = read_media(output);
   check_same_frames(source, out);
   CHECK_FALSE(fs::exists(work_dir));
