@@ -245,14 +245,20 @@ class job_driver {
                                          : default_workers_;
   }
 
+  // The cores each software encoder gets by default (cores_per_worker); a GPU encoder's
+  // workers only feed it, one per core.
+  int cores_per_encoder() const {
+    return out_.settings.gpu ? 1 : cores_per_worker(out_.settings.codec);
+  }
+
   // Workers when nothing sets them: one per usable core (per two for x265, see
   // cores_per_worker), fewer if memory would not hold them.
   void choose_default_workers() {
     int width = 0, height = 0;
     codecs::output_size(out_.input.video.params, out_.settings, width, height);
     cores_ = usable_cores();
-    auto choice = choose_worker_count(cores_, available_memory_bytes(), width, height,
-                                      cores_per_worker(out_.settings.codec));
+    auto choice =
+        choose_worker_count(cores_, available_memory_bytes(), width, height, cores_per_encoder());
     default_workers_ = choice.workers;
     bool used = options_.workers_override <= 0 && job_.workers.count < 0;
     if (used && !choice.memory_note.empty()) spdlog::warn("workers: {}", choice.memory_note);
@@ -407,8 +413,7 @@ class job_driver {
     out_.threads = shape.threads;
     sup.worker_count = shape.workers;
     sup.local_threads = shape.threads;
-    sup.remote_cores_per_worker =
-        job_.workers.threads > 0 ? 1 : cores_per_worker(out_.settings.codec);
+    sup.remote_cores_per_worker = job_.workers.threads > 0 ? 1 : cores_per_encoder();
     sup.node_name = default_node_name();
     sup.wait_for_workers = job_.cluster.wait_for_workers;
     codecs::output_size(out_.input.video.params, out_.settings, sup.output_width,

@@ -110,6 +110,22 @@ void on_failure(self_ptr self, const segment_outcome& outcome) {
   st.queue.push_front(outcome.segment_id);
 }
 
+// An ok outcome that ended before its segment's end was cut by its node, whose answer timed
+// out. At the cut asked for, it is the head of that cut; elsewhere its frames up to the
+// segment's end would be missing: not the segment's fault the first time (encoded again whole
+// at the same quality step), a failure after that, so that it cannot repeat without end.
+void check_early_end(self_ptr self, segment_outcome& outcome) {
+  auto& task = self->state.tasks[outcome.segment_id];
+  std::int64_t end = task.report.spec.end_pts;
+  if (outcome.video.end_pts <= 0 || outcome.video.end_pts >= end) return;
+  if (task.proposed_cut && task.proposed_cut->rest.start_pts == outcome.video.end_pts)
+    return accept_unconfirmed_cut(self, outcome.segment_id);  // (tasks may have moved)
+  outcome.ok = false;
+  outcome.lost = task.early_ends++ == 0;
+  outcome.error = fmt::format("the encode ended at pts {}, before the segment's end ({})",
+                              outcome.video.end_pts, end);
+}
+
 }  // namespace
 
 // Every attempt ends here exactly once: with the worker's answer, or with a failure made up
@@ -121,16 +137,7 @@ void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome) {
   slot.token = 0;
   slot.stats.busy_s += outcome.encode_s;
   if (outcome.lost && slot.remote && !slot.gone) replace_worker(self, slot);  // drop it now
-  const auto& spec = st.tasks[outcome.segment_id].report.spec;
-  if (outcome.ok && outcome.video.end_pts > 0 && outcome.video.end_pts < spec.end_pts) {
-    // Cut short by a cut this supervisor never learnt of (a node's answer that timed out):
-    // its frames up to the segment's end would be missing. Not the segment's fault: it is
-    // encoded again whole at the same quality step.
-    outcome.ok = false;
-    outcome.lost = true;
-    outcome.error = fmt::format("the encode ended at pts {}, before the segment's end ({})",
-                                outcome.video.end_pts, spec.end_pts);
-  }
+  if (outcome.ok) check_early_end(self, outcome);
   record_attempt(self, outcome);
   if (outcome.ok)
     on_success(self, slot, outcome);
@@ -167,6 +174,7 @@ void start_attempt(self_ptr self, std::size_t w, int id) {
   if (!slot.remote && st.options.local_threads > 0) settings.threads = st.options.local_threads;
   if (slot.remote && slot.threads > 0) settings.threads = slot.threads;
   task.frames_taken = -1;
+  task.proposed_cut.reset();
   task.in_flight = attempt_record{};
   task.in_flight.attempt = attempt;
   task.in_flight.worker = slot.name;

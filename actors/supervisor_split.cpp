@@ -110,11 +110,13 @@ void cut_running(self_ptr self, std::size_t w, std::uint64_t token, const segmen
     on_cut_answer(self, id, cut, slot.end->cut(id, attempt, cut.rest.start_pts));
     return;
   }
+  st.tasks[id].proposed_cut = cut;
   self->request(slot.handle, caf::infinite, cut_atom::value, id, attempt, cut.rest.start_pts)
       .then(
           [=](bool done) {
             auto& st = self->state;
             st.splitting = false;
+            if (done && st.workers[w].token == token) st.tasks[id].proposed_cut.reset();
             // An attempt that ended meanwhile (lost, timed out) is encoded again whole.
             if (!st.finished && st.workers[w].token == token) on_cut_answer(self, id, cut, done);
           },
@@ -153,6 +155,16 @@ std::optional<free_worker> first_free(const supervisor_state& st, std::size_t w,
 }
 
 }  // namespace
+
+void accept_unconfirmed_cut(self_ptr self, int id) {
+  segment_split cut = *self->state.tasks[id].proposed_cut;
+  self->state.tasks[id].proposed_cut.reset();
+  spdlog::info(
+      "[seg {:04d}] ended at frame {}, where a cut was asked: segment {} takes frames "
+      "{}-{}",
+      id, cut.rest.start_frame, cut.rest.id, cut.rest.start_frame, cut.rest.end_frame - 1);
+  record_cut(self, id, cut);
+}
 
 void add_cut(supervisor_state& st, const segment_split& cut) {
   auto& task = st.tasks[cut.head.id];

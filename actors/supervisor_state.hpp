@@ -49,6 +49,9 @@ struct task_state {
   std::chrono::steady_clock::time_point attempt_at;   // when the attempt in flight started
   std::chrono::steady_clock::time_point progress_at;  // when frames_done was reported
   attempt_record in_flight;  // the attempt running now (settings and worker)
+  // A cut asked of a remote attempt and not confirmed (yet): its node may have made it.
+  std::optional<segment_split> proposed_cut;
+  int early_ends = 0;  // attempts that ended before the segment's end at no known cut
   segment_report report;
 };
 
@@ -98,6 +101,9 @@ void add_cut(supervisor_state& st, const segment_split& cut);
 // When a worker is idle and nothing waits, cuts the running local segment with the most work
 // left in two; the idle worker gets the rest as a new segment.
 void offer_running_cut(self_ptr self);
+// Records the cut proposed to segment `id`'s remote attempt, whose outcome ended at its point
+// although the node's answer said no (it timed out): the outcome is the head.
+void accept_unconfirmed_cut(self_ptr self, int id);
 // Worker `w` is about to get segment `id`, taken off the queue, which is now empty. When the
 // other workers are predicted to free up well before `id` would end, cuts it first (the head
 // then waits at the front of the queue, its rest behind it) and returns true: the caller then

@@ -131,6 +131,7 @@ void add_remote_workers(self_ptr self, const worker_capabilities& caps,
     slot.name = caps.node + "/" + std::to_string(i);
     slot.remote = true;
     slot.caps = caps;
+    slot.caps.workers = static_cast<int>(used);  // memory is shared among the used ones
     if (used < handles.size()) slot.threads = threads;
     slot.handle = handles[i];
     slot.stats.id = slot.name;

@@ -38,7 +38,7 @@ struct job_request {
   actors::worker_capabilities remote_caps;
   std::map<int, std::int64_t> source_bytes;
   double wait_for_workers = 60;
-  bool first_remote_outcome_short = false;  // see short_first_relay
+  int short_remote_outcomes = 0;  // see short_outcome_relay
 };
 
 struct job_result {
@@ -48,10 +48,11 @@ struct job_result {
   bool cancelled = false;         // the cancel flag after the job
 };
 
-// Stands in for a node whose answer to a cut was lost: relays encode requests to `worker` and
-// reports the first successful outcome as ending one pts early, as a segment cut short would.
-caf::behavior short_first_relay(caf::event_based_actor* self, caf::actor worker) {
-  auto shortened = std::make_shared<bool>(false);
+// Stands in for a node whose answers to cuts were lost: relays encode requests to `worker` and
+// reports the first `count` successful outcomes as ending one pts early, as segments cut short
+// would.
+caf::behavior short_outcome_relay(caf::event_based_actor* self, caf::actor worker, int count) {
+  auto left = std::make_shared<int>(count);
   return {[=](actors::encode_atom, const caf::message& source,
               const codecs::video_encode_settings& settings, int attempt, int drill) {
     auto promise = self->make_response_promise<actors::segment_outcome>();
@@ -59,8 +60,8 @@ caf::behavior short_first_relay(caf::event_based_actor* self, caf::actor worker)
                   drill)
         .then(
             [=](actors::segment_outcome& outcome) mutable {
-              if (outcome.ok && !*shortened) {
-                *shortened = true;
+              if (outcome.ok && *left > 0) {
+                --*left;
                 outcome.video.end_pts -= 1;
               }
               promise.deliver(std::move(outcome));
@@ -127,8 +128,8 @@ job_result run_job(test::actor_env& env, const job_request& job) {
       caf::actor worker = env.track(
           actors::spawn_encoder_worker(system, job.remote_caps.node + "/" + std::to_string(i),
                                        supervisor, std::make_shared<std::atomic<bool>>(false)));
-      if (job.first_remote_outcome_short)
-        worker = env.track(system.spawn(short_first_relay, worker));
+      if (job.short_remote_outcomes > 0)
+        worker = env.track(system.spawn(short_outcome_relay, worker, job.short_remote_outcomes));
       handles.push_back(worker);
     }
     self->send(supervisor, actors::node_atom::value, job.remote_caps, handles);
@@ -371,7 +372,8 @@ TEST_CASE("a segment no worker can take does not block the others; the job then 
 
 TEST_CASE("an encode that ended before its segment's end is encoded again at the same quality") {
   // A node cut the segment for an idle worker, but its answer never reached the supervisor:
-  // the frames after the cut would be missing. Not the segment's fault, so no quality step.
+  // the frames after the cut would be missing. Not the segment's fault, so no quality step;
+  // a second early end of the same segment counts as a failure (it cannot repeat forever).
   test::actor_env env;
   test::temp_dir dir;
   job_request job;
@@ -381,23 +383,39 @@ TEST_CASE("an encode that ended before its segment's end is encoded again at the
   job.remote_workers = 1;
   job.remote_caps.node = "node";
   job.remote_caps.codecs = {"h264"};
-  job.first_remote_outcome_short = true;
+  job.short_remote_outcomes = 1;
+  SUBCASE("twice: the second is a failure, a quality step") {
+    job.input = test::h264_clip(1, 25);  // one segment
+    job.short_remote_outcomes = 2;
+  }
   job_result r = run_job(env, job);
   REQUIRE(r.summary);
   CHECK(r.summary->ok);
-  CHECK(r.summary->retries == 0);
-  REQUIRE(r.summary->segments.size() == 2);
   const auto& segs = r.summary->segments;
-  const auto& first = segs[0].attempts.size() > segs[1].attempts.size() ? segs[0] : segs[1];
-  const auto& other = &first == &segs[0] ? segs[1] : segs[0];
-  REQUIRE(first.attempts.size() == 2);
-  CHECK_FALSE(first.attempts[0].ok);
-  CHECK(first.attempts[0].lost);
-  CHECK(first.attempts[0].error.find("before the segment's end") != std::string::npos);
-  CHECK(first.attempts[1].ok);
-  CHECK(first.attempts[1].crf == first.attempts[0].crf);
-  CHECK(other.attempts.size() == 1);
+  if (job.short_remote_outcomes == 1) {
+    REQUIRE(segs.size() == 2);
+    CHECK(r.summary->retries == 0);
+    const auto& first = segs[0].attempts.size() > segs[1].attempts.size() ? segs[0] : segs[1];
+    const auto& other = &first == &segs[0] ? segs[1] : segs[0];
+    REQUIRE(first.attempts.size() == 2);
+    CHECK_FALSE(first.attempts[0].ok);
+    CHECK(first.attempts[0].lost);
+    CHECK(first.attempts[0].error.find("before the segment's end") != std::string::npos);
+    CHECK(first.attempts[1].ok);
+    CHECK(first.attempts[1].crf == first.attempts[0].crf);
+    CHECK(other.attempts.size() == 1);
+  } else {
+    REQUIRE(segs.size() == 1);
+    const auto& a = segs[0].attempts;
+    REQUIRE(a.size() == 3);
+    CHECK(a[0].lost);
+    CHECK_FALSE(a[1].lost);
+    CHECK_FALSE(a[1].ok);
+    CHECK(a[2].ok);
+    CHECK(a[2].crf == a[0].crf + 4);
+    CHECK(r.summary->retries == 1);
+  }
   REQUIRE(r.mux);
   CHECK(r.mux->ok);
-  CHECK(test::decode_file(job.output).frames == 50);
+  CHECK(test::decode_file(job.output).frames == 25 * static_cast<int>(segs.size()));
 }
