@@ -106,6 +106,13 @@ caf::behavior gatekeeper(self_ptr self, std::string secret) {
           spdlog::warn("cluster: refused node {}: wrong cluster secret", c.node);
           return "refused: wrong cluster secret";
         }
+        if (caps.protocol != cluster_protocol) {
+          spdlog::warn("cluster: refused node {}: cluster protocol {}, this build's {}", c.node,
+                       caps.protocol, cluster_protocol);
+          return "refused: this node speaks cluster protocol " + std::to_string(caps.protocol) +
+                 ", the coordinator " + std::to_string(cluster_protocol) +
+                 " (run the same pvenc-node build on every machine)";
+        }
         if (st.closed) return job_over_verdict;
         if (!agent || stubs.empty()) return "";  // it found this coordinator's proof wrong
         worker_capabilities named = caps;

@@ -164,8 +164,14 @@ struct progress_update {
   bool waiting = false;  // no connected worker can take the waiting segments
 };
 
+// The version of the messages nodes and coordinators exchange: raised whenever one changes,
+// so that a node of another build is refused with a reason instead of failing its segments.
+// 2: segment outcomes carry the encoded part's start pts.
+constexpr int cluster_protocol = 2;
+
 // What a worker node offers; announced when it joins the coordinator.
 struct worker_capabilities {
+  int protocol = cluster_protocol;             // the node's cluster_protocol
   std::string node;                            // "host:pid" or --name
   std::vector<std::string> codecs;             // job-file codec names it can encode ("h264", ...)
   std::vector<std::string> hardware_encoders;  // hardware encoders that open ("h264_nvenc")

@@ -252,8 +252,8 @@ typename Inspector::result_type inspect(Inspector& f, progress_update& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, worker_capabilities& x) {
-  return f(caf::meta::type_name("worker_capabilities"), x.node, x.codecs, x.hardware_encoders,
-           x.workers, x.threads, x.memory_limit, x.max_width, x.max_height);
+  return f(caf::meta::type_name("worker_capabilities"), x.protocol, x.node, x.codecs,
+           x.hardware_encoders, x.workers, x.threads, x.memory_limit, x.max_width, x.max_height);
 }
 
 template <class Inspector>
