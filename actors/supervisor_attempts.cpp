@@ -133,10 +133,12 @@ void check_early_end(self_ptr self, segment_outcome& outcome) {
 void end_attempt(self_ptr self, std::size_t w, segment_outcome& outcome) {
   auto& st = self->state;
   auto& slot = st.workers[w];
+  bool replaced = slot.token == 0;  // by the caller already (its worker died or hung)
   slot.busy = false;
   slot.token = 0;
   slot.stats.busy_s += outcome.encode_s;
-  if (outcome.lost && slot.remote && !slot.gone) replace_worker(self, slot);  // drop it now
+  // A remote worker that reports its attempt lost has lost its node: drop it now.
+  if (outcome.lost && slot.remote && !slot.gone && !replaced) replace_worker(self, slot);
   if (outcome.ok) check_early_end(self, outcome);
   record_attempt(self, outcome);
   if (outcome.ok)

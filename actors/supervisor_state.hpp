@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,9 @@ struct supervisor_state {
   std::string stuck_reason;
   std::chrono::steady_clock::time_point started;  // of the encoding phase (attempt start times)
   bool splitting = false;                         // a split is being prepared (one at a time)
+  // Remote workers a node lent but that are not used (see add_remote_workers), by node: one
+  // takes the place of a used slot of its node that is dropped.
+  std::map<std::string, std::vector<caf::actor>> spare_workers;
 };
 
 using self_ptr = caf::stateful_actor<supervisor_state>*;

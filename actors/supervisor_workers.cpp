@@ -26,7 +26,8 @@ void spawn_into(self_ptr self, worker_slot& slot) {
 
 // Gives up on the slot's worker (dead or stuck). A stuck worker is cancelled and told to exit;
 // it goes once its encode returns (a remote worker's exit cancels its node's encode). A local
-// worker gets a fresh one in its place; a remote slot is dropped for good.
+// worker gets a fresh one in its place; a remote slot gets a spare of its node if there is one
+// (a dead one's down message then drops it in turn), else it is dropped for good.
 void replace_worker(self_ptr self, worker_slot& slot) {
   auto& live = *self->state.live;
   live.erase(std::remove(live.begin(), live.end(), slot.handle), live.end());
@@ -35,10 +36,17 @@ void replace_worker(self_ptr self, worker_slot& slot) {
   self->send_exit(slot.handle, caf::exit_reason::user_shutdown);
   slot.busy = false;
   slot.token = 0;
-  if (slot.remote)
+  if (!slot.remote) return spawn_into(self, slot);
+  auto& spares = self->state.spare_workers[slot.caps.node];
+  if (spares.empty()) {
     slot.gone = true;
-  else
-    spawn_into(self, slot);
+    return;
+  }
+  slot.handle = spares.back();
+  spares.pop_back();
+  self->monitor(slot.handle);
+  live.push_back(slot.handle);
+  spdlog::info("worker {} continues on a spare worker of its node", slot.name);
 }
 
 // A worker died. If it was encoding, that attempt failed (a local worker) or was lost with its
@@ -141,6 +149,8 @@ void add_remote_workers(self_ptr self, const worker_capabilities& caps,
     st.live->push_back(slot.handle);
     st.workers.push_back(std::move(slot));
   }
+  for (std::size_t i = used; i < handles.size(); ++i)
+    st.spare_workers[caps.node].push_back(handles[i]);
   if (used < handles.size())
     spdlog::info("node {} joined with {} workers: used as {} x {} threads", caps.node,
                  handles.size(), used, threads);

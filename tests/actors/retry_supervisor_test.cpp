@@ -39,6 +39,7 @@ struct job_request {
   std::map<int, std::int64_t> source_bytes;
   double wait_for_workers = 60;
   int short_remote_outcomes = 0;  // see short_outcome_relay
+  int remote_cores_per_worker = 1;
 };
 
 struct job_result {
@@ -117,6 +118,7 @@ job_result run_job(test::actor_env& env, const job_request& job) {
   sup.crash_segments = job.crash_segments;
   sup.stall_segments = job.stall_segments;
   sup.segment_timeout = job.segment_timeout;
+  sup.remote_cores_per_worker = job.remote_cores_per_worker;
   sup.segmenter = segmenter;
   sup.muxer = muxer;
   sup.progress = progress;
@@ -370,19 +372,27 @@ TEST_CASE("a segment no worker can take does not block the others; the job then 
   }
 }
 
+namespace {
+// 2 s of h264 (2 segments) encoded only by one node, "node", lending `workers` workers.
+job_request remote_only_job(const test::temp_dir& dir, int workers) {
+  job_request job;
+  job.input = test::h264_clip(2, 25);
+  job.output = dir.file("out.mkv");
+  job.workers = 0;
+  job.remote_workers = workers;
+  job.remote_caps.node = "node";
+  job.remote_caps.codecs = {"h264"};
+  return job;
+}
+}  // namespace
+
 TEST_CASE("an encode that ended before its segment's end is encoded again at the same quality") {
   // A node cut the segment for an idle worker, but its answer never reached the supervisor:
   // the frames after the cut would be missing. Not the segment's fault, so no quality step;
   // a second early end of the same segment counts as a failure (it cannot repeat forever).
   test::actor_env env;
   test::temp_dir dir;
-  job_request job;
-  job.input = test::h264_clip(2, 25);
-  job.output = dir.file("out.mkv");
-  job.workers = 0;
-  job.remote_workers = 1;
-  job.remote_caps.node = "node";
-  job.remote_caps.codecs = {"h264"};
+  job_request job = remote_only_job(dir, 1);
   job.short_remote_outcomes = 1;
   SUBCASE("twice: the second is a failure, a quality step") {
     job.input = test::h264_clip(1, 25);  // one segment
@@ -418,4 +428,28 @@ TEST_CASE("an encode that ended before its segment's end is encoded again at the
   REQUIRE(r.mux);
   CHECK(r.mux->ok);
   CHECK(test::decode_file(job.output).frames == 25 * static_cast<int>(segs.size()));
+}
+
+TEST_CASE("a node's spare worker takes the place of its used one that dies") {
+  // A node lending 2 workers to a codec that wants 2 threads each is used as 1 x 2; when
+  // that one dies, the spare carries on instead of the node dropping out of the job.
+  test::actor_env env;
+  test::temp_dir dir;
+  job_request job = remote_only_job(dir, 2);
+  job.remote_cores_per_worker = 2;
+  job.crash_segments = {0};
+  job.wait_for_workers = 5;
+  job_result r = run_job(env, job);
+  REQUIRE(r.summary);
+  INFO("error: " << r.summary->error);
+  CHECK(r.summary->ok);
+  CHECK(r.summary->workers.size() == 1);  // one slot, its worker replaced by the spare
+  REQUIRE(r.summary->segments.size() == 2);
+  const auto& crashed = r.summary->segments[0].attempts;
+  REQUIRE(crashed.size() == 2);
+  CHECK(crashed[0].lost);
+  CHECK(crashed[1].ok);
+  REQUIRE(r.mux);
+  CHECK(r.mux->ok);
+  CHECK(test::decode_file(job.output).frames == 50);
 }
