@@ -129,8 +129,9 @@ void add_remote_workers(self_ptr self, const worker_capabilities& caps,
                         const std::vector<caf::actor>& handles) {
   auto& st = self->state;
   // A node without --threads lends its workers as cores: where the codec's encoder uses k
-  // threads better than k encodes, one in k of them is used (the others idle), and the used
-  // ones share the node's workers out as threads (3 workers, k = 2: 1 x 3), as local cores are.
+  // threads better than k encodes, one in k of them is used (the others are spares, see
+  // replace_worker), and the used ones share the node's workers out as threads (3 workers,
+  // k = 2: 1 x 3), as local cores are.
   int per = caps.threads > 0 ? 1 : std::max(1, st.options.remote_cores_per_worker);
   std::size_t used = std::max<std::size_t>(1, handles.size() / per);
   int threads = static_cast<int>(handles.size() / used);
