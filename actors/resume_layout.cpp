@@ -19,16 +19,24 @@ const segment_spec* segment_at(const segment_plan& plan, std::int64_t pts) {
   return nullptr;
 }
 
+// The index of the frame with pts `pts` in `frames` (frame_pts, sorted); -1 if none has it.
+std::int64_t frame_at(const std::vector<std::int64_t>& frames, std::int64_t pts) {
+  auto it = std::lower_bound(frames.begin(), frames.end(), pts);
+  return it != frames.end() && *it == pts ? it - frames.begin() : -1;
+}
+
 // Whether each end of `span` is its segment's end or the pts of a frame (where a cut can be).
-bool on_frames(const codecs::media_info& info, const segment_spec& owner, const stored_span& span) {
+bool on_frames(const std::vector<std::int64_t>& frames, const segment_spec& owner,
+               const stored_span& span) {
   for (auto pts : {span.start_pts, span.end_pts})
-    if (pts != owner.start_pts && pts != owner.end_pts && frame_at_pts(info, pts) < 0) return false;
+    if (pts != owner.start_pts && pts != owner.end_pts && frame_at(frames, pts) < 0) return false;
   return true;
 }
 
 // Each plan segment's stored parts, in pts order, without overlaps (the earlier one wins). A
-// plan id is only its own segment's head (the id a cut head keeps).
-std::map<int, std::vector<stored_part>> parts_by_segment(const codecs::media_info& info,
+// plan id is only its own segment's head (the id a cut head keeps). Every part's ends are its
+// segment's or frames.
+std::map<int, std::vector<stored_part>> parts_by_segment(const std::vector<std::int64_t>& frames,
                                                          const segment_plan& plan,
                                                          const std::map<int, stored_span>& stored) {
   std::map<int, std::vector<stored_part>> parts;
@@ -37,7 +45,7 @@ std::map<int, std::vector<stored_part>> parts_by_segment(const codecs::media_inf
     const segment_spec* owner = segment_at(plan, span.start_pts);
     if (!owner || span.end_pts <= span.start_pts || span.end_pts > owner->end_pts) continue;
     if (id < plan_size && (id != owner->id || span.start_pts != owner->start_pts)) continue;
-    if (!on_frames(info, *owner, span)) continue;
+    if (!on_frames(frames, *owner, span)) continue;
     parts[owner->id].push_back({id, span});
   }
   for (auto& [segment, list] : parts) {
@@ -52,23 +60,18 @@ std::map<int, std::vector<stored_part>> parts_by_segment(const codecs::media_inf
   return parts;
 }
 
-// The frames where `spec` must be cut so that every part is a piece of its own; empty when a
-// point is not a frame of `info`.
-std::vector<std::int64_t> cut_frames(const codecs::media_info& info, const segment_spec& spec,
+// The frames where `spec` must be cut so that every part (see parts_by_segment) is a piece of
+// its own, in order; empty when its one part spans it whole.
+std::vector<std::int64_t> cut_frames(const std::vector<std::int64_t>& frames,
+                                     const segment_spec& spec,
                                      const std::vector<stored_part>& parts) {
   std::vector<std::int64_t> points;
   for (const auto& p : parts)
     for (auto pts : {p.span.start_pts, p.span.end_pts})
-      if (pts > spec.start_pts && pts < spec.end_pts) points.push_back(pts);
+      if (pts > spec.start_pts && pts < spec.end_pts) points.push_back(frame_at(frames, pts));
   std::sort(points.begin(), points.end());
   points.erase(std::unique(points.begin(), points.end()), points.end());
-  std::vector<std::int64_t> frames;
-  for (auto pts : points) {
-    std::int64_t frame = frame_at_pts(info, pts);
-    if (frame <= spec.start_frame || frame >= spec.end_frame) return {};
-    frames.push_back(frame);
-  }
-  return frames;
+  return points;
 }
 
 }  // namespace
@@ -77,12 +80,12 @@ resume_layout layout_resume(const codecs::media_info& info, const segment_plan& 
                             const std::map<int, stored_span>& stored) {
   resume_layout out;
   int next_id = static_cast<int>(plan.segments.size());
-  for (const auto& [segment, parts] : parts_by_segment(info, plan, stored)) {
+  const std::vector<std::int64_t> frames_pts = frame_pts(info);
+  for (const auto& [segment, parts] : parts_by_segment(frames_pts, plan, stored)) {
     const segment_spec& whole = plan.segments[segment];
-    auto frames = cut_frames(info, whole, parts);
-    if (frames.empty()) {  // one part: the whole segment, or one that cannot be placed
-      const auto& only = parts.front();
-      if (only.id == segment && only.span.end_pts == whole.end_pts) out.kept[segment] = segment;
+    auto frames = cut_frames(frames_pts, whole, parts);
+    if (frames.empty()) {  // its one part spans it: whole, if it is the segment's own
+      if (parts.front().id == segment) out.kept[segment] = segment;
       continue;
     }
     std::vector<segment_split> cuts;

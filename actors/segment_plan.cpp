@@ -244,12 +244,12 @@ segment_split split_segment(const codecs::media_info& info, const segment_spec& 
   return out;
 }
 
-std::int64_t frame_at_pts(const codecs::media_info& info, std::int64_t pts) {
+std::vector<std::int64_t> frame_pts(const codecs::media_info& info) {
   timeline t = make_timeline(info);
-  auto it = std::lower_bound(t.frames.begin(), t.frames.end(), pts,
-                             [](const frame_entry& f, std::int64_t p) { return f.pts < p; });
-  if (it == t.frames.end() || it->pts != pts) return -1;
-  return it - t.frames.begin();
+  std::vector<std::int64_t> out;
+  out.reserve(t.frames.size());
+  for (const auto& f : t.frames) out.push_back(f.pts);
+  return out;
 }
 
 }  // namespace pvenc::actors

@@ -36,7 +36,7 @@ segment_plan plan_segments(const codecs::media_info& info, const plan_options& o
 segment_split split_segment(const codecs::media_info& info, const segment_spec& parent,
                             std::int64_t at_frame, int id);
 
-// The presentation-order index of the frame whose pts is `pts`; -1 if no frame has it.
-std::int64_t frame_at_pts(const codecs::media_info& info, std::int64_t pts);
+// The frames' pts in presentation order (index k: frame k, as segment_spec counts frames).
+std::vector<std::int64_t> frame_pts(const codecs::media_info& info);
 
 }  // namespace pvenc::actors
